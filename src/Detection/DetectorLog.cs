@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace Lookout.Detection;
+
+internal static partial class DetectorLog
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
+        Message = "CUDA is unavailable, so {Model} runs on CPU: {Reason}")]
+    public static partial void CudaFallback(ILogger logger, string model, string reason);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information,
+        Message = "Opened {Model} ({Layout}, input {Width}x{Height}, {Classes} classes, card {Card}) on {Provider}; score > {ScoreThreshold}, NMS IoU {IouThreshold}")]
+    public static partial void Opened(
+        ILogger logger, string model, string layout, int width, int height, int classes, string card, string provider, float scoreThreshold, float iouThreshold);
+}

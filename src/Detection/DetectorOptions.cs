@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Lookout.Detection;
+
+/// <summary>Settings of <see cref="OnnxDetector"/>, bound from the "Detector" configuration section.</summary>
+public sealed class DetectorOptions
+{
+    public const string SectionName = "Detector";
+
+    /// <summary>The .onnx file.</summary>
+    public string? ModelPath { get; set; }
+
+    /// <summary>
+    /// The model card (JSON). Null: <c>&lt;model&gt;.json</c> beside the model when it exists, otherwise the
+    /// layout is inferred from Ultralytics metadata in the model.
+    /// </summary>
+    public string? CardPath { get; set; }
+
+    /// <summary>Minimum score kept; null takes the card's value (0.25 when the card has none).</summary>
+    [Range(0.0, 1.0)]
+    public float? ScoreThreshold { get; set; }
+
+    /// <summary>NMS IoU above which the lower-scoring box is dropped; null takes the card's value (0.45 when none).</summary>
+    [Range(0.0, 1.0)]
+    public float? IouThreshold { get; set; }
+
+    /// <summary>When true, boxes of different classes suppress each other too.</summary>
+    public bool AgnosticNms { get; set; }
+
+    [Range(1, int.MaxValue)]
+    public int MaxDetections { get; set; } = 300;
+
+    public ExecutionDevice Device { get; set; } = ExecutionDevice.Auto;
+
+    /// <summary>CUDA device ordinal.</summary>
+    [Range(0, 1024)]
+    public int DeviceId { get; set; }
+
+    /// <summary>
+    /// ONNX Runtime intra-op threads; 0 leaves ONNX Runtime's default (one per core). On a 2-core machine
+    /// 2 measured best; leave a core free when capture and encoding run beside inference.
+    /// </summary>
+    [Range(0, 1024)]
+    public int IntraOpThreads { get; set; }
+}

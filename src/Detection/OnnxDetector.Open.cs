@@ -1,0 +1,457 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Lookout.Detection;
+
+public sealed partial class OnnxDetector
+{
+    /// <summary>
+    /// Loads the model and its card (<see cref="DetectorOptions.CardPath"/>, else <c>&lt;model&gt;.json</c>
+    /// beside the model, else inferred from Ultralytics metadata), checks that they agree, picks the execution
+    /// provider and runs the network once so the first frame is not slow.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    /// <exception cref="ModelException">
+    /// The model or card is missing or invalid, the layout cannot be determined, the card disagrees with the
+    /// model's shapes, or <see cref="ExecutionDevice.Cuda"/> was requested and CUDA cannot be loaded.
+    /// </exception>
+    public static OnnxDetector Open(DetectorOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ValidateOptions(options);
+
+        string modelPath = Path.GetFullPath(options.ModelPath!);
+        if (!File.Exists(modelPath))
+        {
+            throw new ModelException($"Model file '{modelPath}' does not exist. Set Detector:ModelPath to an existing .onnx file.");
+        }
+
+        // The card is cheap to read: fail on it before paying for a session.
+        ModelCard? card = LoadCard(options, modelPath);
+
+        InferenceSession session = CreateSession(modelPath, options, logger, out string provider);
+        var detector = new OnnxDetector(session, modelPath, provider);
+        try
+        {
+            detector.Initialize(card, options);
+        }
+        catch
+        {
+            detector.Dispose();
+            throw;
+        }
+
+        if (logger is not null)
+        {
+            DetectorLog.Opened(
+                logger,
+                Path.GetFileName(modelPath),
+                ModelCard.LayoutName(detector.Layout),
+                detector.InputWidth,
+                detector.InputHeight,
+                detector.Labels.Count,
+                detector.Card.SourcePath ?? "inferred from metadata",
+                provider,
+                detector.ScoreThreshold,
+                detector.IouThreshold);
+        }
+
+        return detector;
+    }
+
+    private static void ValidateOptions(DetectorOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.ModelPath))
+        {
+            throw new ArgumentException("Detector:ModelPath is not set. Point it at an .onnx model file.", nameof(options));
+        }
+
+        if (options.ScoreThreshold is { } score && !(score >= 0f && score <= 1f))
+        {
+            throw new ArgumentException($"Detector:ScoreThreshold must be from 0 to 1 (got {score}).", nameof(options));
+        }
+
+        if (options.IouThreshold is { } iou && !(iou >= 0f && iou <= 1f))
+        {
+            throw new ArgumentException($"Detector:IouThreshold must be from 0 to 1 (got {iou}).", nameof(options));
+        }
+
+        if (options.MaxDetections < 1)
+        {
+            throw new ArgumentException($"Detector:MaxDetections must be at least 1 (got {options.MaxDetections}).", nameof(options));
+        }
+
+        if (options.IntraOpThreads < 0)
+        {
+            throw new ArgumentException($"Detector:IntraOpThreads must be 0 (ONNX Runtime default) or more (got {options.IntraOpThreads}).", nameof(options));
+        }
+
+        if (options.DeviceId < 0)
+        {
+            throw new ArgumentException($"Detector:DeviceId must be 0 or more (got {options.DeviceId}).", nameof(options));
+        }
+    }
+
+    private static ModelCard? LoadCard(DetectorOptions options, string modelPath)
+    {
+        string modelDirectory = Path.GetDirectoryName(modelPath)!;
+        if (!string.IsNullOrWhiteSpace(options.CardPath))
+        {
+            return ModelCard.Load(Path.GetFullPath(options.CardPath), modelDirectory);
+        }
+
+        string beside = Path.ChangeExtension(modelPath, ".json");
+        return File.Exists(beside) ? ModelCard.Load(beside, modelDirectory) : null;
+    }
+
+    private static SessionOptions NewSessionOptions(DetectorOptions options)
+    {
+        var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        if (options.IntraOpThreads > 0)
+        {
+            sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
+        }
+
+        return sessionOptions;
+    }
+
+    private static InferenceSession CreateSession(string modelPath, DetectorOptions options, ILogger? logger, out string provider)
+    {
+        if (options.Device == ExecutionDevice.Cpu)
+        {
+            provider = "CPU";
+            return CreateCpuSession(modelPath, options);
+        }
+
+        // GetAvailableProviders() lists CUDA even where its libraries are missing, so the only reliable test is
+        // to append the provider and create the session.
+        OnnxRuntimeException? cudaError = null;
+        using (SessionOptions cudaOptions = NewSessionOptions(options))
+        {
+            try
+            {
+                cudaOptions.AppendExecutionProvider_CUDA(options.DeviceId);
+            }
+            catch (OnnxRuntimeException ex)
+            {
+                cudaError = ex;
+            }
+
+            if (cudaError is null)
+            {
+                try
+                {
+                    provider = $"CUDA:{options.DeviceId}";
+                    return new InferenceSession(modelPath, cudaOptions);
+                }
+                catch (OnnxRuntimeException ex)
+                {
+                    // Either the model is bad or CUDA failed at session start (no device, driver mismatch);
+                    // the CPU attempt below tells which.
+                    cudaError = ex;
+                }
+            }
+        }
+
+        if (options.Device == ExecutionDevice.Cuda)
+        {
+            CreateCpuSession(modelPath, options).Dispose();
+            throw new ModelException(
+                $"Detector:Device is Cuda but CUDA cannot run '{modelPath}' on device {options.DeviceId}: {FirstLine(cudaError.Message)}. " +
+                "Install CUDA 13 and cuDNN 9 (or fix the device id), or set Detector:Device to Auto or Cpu.",
+                cudaError);
+        }
+
+        InferenceSession session = CreateCpuSession(modelPath, options);
+        provider = "CPU";
+        if (logger is not null)
+        {
+            DetectorLog.CudaFallback(logger, Path.GetFileName(modelPath), FirstLine(cudaError.Message));
+        }
+
+        return session;
+    }
+
+    private static InferenceSession CreateCpuSession(string modelPath, DetectorOptions options)
+    {
+        using SessionOptions cpuOptions = NewSessionOptions(options);
+        try
+        {
+            return new InferenceSession(modelPath, cpuOptions);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelException(
+                $"'{modelPath}' is not a valid ONNX model ({FirstLine(ex.Message)}). Re-export or re-download it, or point Detector:ModelPath at another file.",
+                ex);
+        }
+    }
+
+    private static string FirstLine(string message)
+    {
+        int newline = message.IndexOfAny(['\r', '\n']);
+        return (newline < 0 ? message : message[..newline]).Trim();
+    }
+
+    private void Initialize(ModelCard? card, DetectorOptions options)
+    {
+        string modelText = $"model '{ModelPath}'";
+        card ??= InferCard();
+        string cardText = Capitalize(CardSource(card));
+
+        Card = card;
+        ScoreThreshold = options.ScoreThreshold ?? card.ScoreThreshold;
+        IouThreshold = options.IouThreshold ?? card.IouThreshold;
+        _agnostic = options.AgnosticNms;
+        _maxDetections = options.MaxDetections;
+        _strides = card.Strides.ToArray();
+
+        string inputName = CheckInput(card, cardText, modelText);
+
+        _preprocessor = new Preprocessor(card.Input);
+        _owned.Add(_preprocessor);
+
+        // Pinned once on the pinned object heap, so the OrtValue over it stays valid without per-frame pinning.
+        _input = GC.AllocateArray<float>(_preprocessor.TensorLength, pinned: true);
+        OrtValue inputValue = OrtValue.CreateTensorValueFromMemory(_input, [1, 3, card.Input.Height, card.Input.Width]);
+        _owned.Add(inputValue);
+
+        _plan = WarmUpAndPlan(card, inputName, inputValue, cardText, modelText);
+
+        _binding = _session.CreateIoBinding();
+        _owned.Add(_binding);
+        _binding.BindInput(inputName, inputValue);
+        _primaryOutput = BindOutput(_plan.Primary);
+        if (_plan.Secondary >= 0)
+        {
+            _secondaryOutput = BindOutput(_plan.Secondary);
+        }
+
+        int n = _plan.Count;
+        _candidates = new Candidate[n];
+        _scratchFloats = new float[n];
+        _scratchInts = new int[n];
+        _kept = new int[Math.Min(n, _maxDetections)];
+    }
+
+    private ModelCard InferCard()
+    {
+        string cardPath = Path.ChangeExtension(ModelPath, ".json");
+        IReadOnlyDictionary<string, string> metadata = _session.ModelMetadata.CustomMetadataMap;
+        if (!metadata.TryGetValue(UltralyticsMetadata.NamesKey, out string? namesText))
+        {
+            throw new ModelException(
+                $"Model '{ModelPath}' has no model card and no Ultralytics metadata to infer its layout from. " +
+                $"Write a card to '{cardPath}' (or set Detector:CardPath) with at least: \"layout\" (ssd, yolov8, yolov5 or yolox), " +
+                "\"input\": {\"width\", \"height\", \"color\" (rgb or bgr), \"scale\"} and \"labels\" (or \"labels_file\"); " +
+                "optionally input.mean, input.std, input.resize (letterbox or stretch), input.align (center or topleft), input.pad, " +
+                "score_threshold, iou_threshold and strides (yolox).");
+        }
+
+        if (!UltralyticsMetadata.TryParseNames(namesText, out string[]? labels))
+        {
+            throw new ModelException(
+                $"Model '{ModelPath}' has Ultralytics metadata 'names' that cannot be parsed as {{0: 'name', ...}}. Write a card to '{cardPath}'.");
+        }
+
+        if (metadata.TryGetValue(UltralyticsMetadata.TaskKey, out string? task) && !string.Equals(task, "detect", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ModelException(
+                $"Model '{ModelPath}' is an Ultralytics '{task}' model; only 'detect' models are supported. Export a detection model.");
+        }
+
+        int[] dims = InputMetadata().Dimensions;
+        int width;
+        int height;
+        if (metadata.TryGetValue(UltralyticsMetadata.ImageSizeKey, out string? sizeText)
+            && UltralyticsMetadata.TryParseImageSize(sizeText, out int h, out int w))
+        {
+            (width, height) = (w, h);
+        }
+        else if (dims.Length == 4 && dims[2] > 0 && dims[3] > 0)
+        {
+            (width, height) = (dims[3], dims[2]);
+        }
+        else
+        {
+            throw new ModelException(
+                $"Model '{ModelPath}' has a dynamic input size and no Ultralytics 'imgsz' metadata. Write a card to '{cardPath}' giving input.width and input.height.");
+        }
+
+        ModelLayout layout = InferYoloLayout(labels.Length);
+        return new ModelCard
+        {
+            Name = Path.GetFileNameWithoutExtension(ModelPath),
+            Layout = layout,
+            Input = new ModelInputSpec
+            {
+                Width = width,
+                Height = height,
+                Color = ColorOrder.Rgb,
+                Scale = 1f / 255f,
+                Resize = ResizeMode.Letterbox,
+                Align = LetterboxAlign.Center,
+                Pad = 114,
+            },
+            Labels = labels,
+        };
+    }
+
+    // Ultralytics YOLOv8/YOLO11 heads give 4+nc channels, YOLOv5 heads 5+nc; anything else is not a layout we know.
+    private ModelLayout InferYoloLayout(int classes)
+    {
+        var names = new List<string>();
+        var shapes = new List<long[]>();
+        foreach (KeyValuePair<string, NodeMetadata> output in _session.OutputMetadata)
+        {
+            names.Add(output.Key);
+            shapes.Add(Array.ConvertAll(output.Value.Dimensions, d => (long)d));
+        }
+
+        if (shapes.Count > 0 && shapes[0].Length == 3)
+        {
+            long[] s = shapes[0];
+            if (s[1] == 4 + classes || s[2] == 4 + classes)
+            {
+                return ModelLayout.Yolov8;
+            }
+
+            if (s[2] == 5 + classes)
+            {
+                return ModelLayout.Yolov5;
+            }
+        }
+
+        throw new ModelException(
+            $"Model '{ModelPath}' has Ultralytics metadata with {classes} classes, but its outputs {OutputPlan.DescribeAll(names, shapes)} match no known layout " +
+            $"(yolov8 [1,{4 + classes},N] or [1,N,{4 + classes}], yolov5 [1,N,{5 + classes}]). Write a card to '{Path.ChangeExtension(ModelPath, ".json")}' if it is another layout.");
+    }
+
+    private NodeMetadata InputMetadata()
+    {
+        if (_session.InputMetadata.Count != 1)
+        {
+            throw new ModelException(
+                $"Model '{ModelPath}' has {_session.InputMetadata.Count} inputs; a detector takes exactly one image tensor [1,3,H,W].");
+        }
+
+        foreach (NodeMetadata value in _session.InputMetadata.Values)
+        {
+            return value;
+        }
+
+        throw new UnreachableException();
+    }
+
+    private string CheckInput(ModelCard card, string cardText, string modelText)
+    {
+        NodeMetadata input = InputMetadata();
+        string name = _session.InputNames[0];
+        int[] d = input.Dimensions;
+        string shape = OutputPlan.Describe(Array.ConvertAll(d, x => (long)x));
+        if (!input.IsTensor || input.ElementDataType != TensorElementType.Float)
+        {
+            throw new ModelException(
+                $"{Capitalize(modelText)} input '{name}' is {input.ElementDataType}, not a float tensor. Export the model with a float32 image input.");
+        }
+
+        if (d.Length != 4 || d[0] > 1 || (d[1] > 0 && d[1] != 3))
+        {
+            throw new ModelException(
+                $"{Capitalize(modelText)} input '{name}' is {shape}; a detector needs an image tensor [1,3,H,W].");
+        }
+
+        if ((d[2] > 0 && d[2] != card.Input.Height) || (d[3] > 0 && d[3] != card.Input.Width))
+        {
+            throw new ModelException(
+                $"{cardText} says the input is {card.Input.Width}x{card.Input.Height}, but {modelText} input '{name}' is fixed at {shape}. " +
+                "Set input.width and input.height in the card to the model's size.");
+        }
+
+        return name;
+    }
+
+    private OutputPlan WarmUpAndPlan(ModelCard card, string inputName, OrtValue inputValue, string cardText, string modelText)
+    {
+        IReadOnlyList<string> outputNames = _session.OutputNames;
+        var shapes = new long[outputNames.Count][];
+        var types = new TensorElementType[outputNames.Count];
+        try
+        {
+            // Output shapes may be symbolic in the graph; one run on the card's input size gives the real ones.
+            using IDisposableReadOnlyCollection<OrtValue> results = _session.Run(_runOptions, [inputName], [inputValue], outputNames);
+            for (int i = 0; i < results.Count; i++)
+            {
+                if (!results[i].IsTensor)
+                {
+                    shapes[i] = [];
+                    continue;
+                }
+
+                OrtTensorTypeAndShapeInfo info = results[i].GetTensorTypeAndShape();
+                shapes[i] = info.Shape;
+                types[i] = info.ElementDataType;
+            }
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelException(
+                $"{Capitalize(modelText)} failed to run on a {card.Input.Width}x{card.Input.Height} input ({FirstLine(ex.Message)}). " +
+                $"The size comes from {CardSource(card)}; set it to one the model accepts.",
+                ex);
+        }
+
+        OutputPlan plan = OutputPlan.Resolve(card, outputNames, shapes, cardText, modelText);
+        foreach (int index in (ReadOnlySpan<int>)[plan.Primary, plan.Secondary])
+        {
+            if (index >= 0 && types[index] != TensorElementType.Float)
+            {
+                throw new ModelException(
+                    $"{Capitalize(modelText)} output '{outputNames[index]}' is {types[index]}; only float32 outputs are supported. Export the model in float32.");
+            }
+        }
+
+        return plan;
+    }
+
+    private float[] BindOutput(int index)
+    {
+        string name = _session.OutputNames[index];
+        long[] shape = OutputShape(index);
+        long length = 1;
+        foreach (long d in shape)
+        {
+            length *= d;
+        }
+
+        float[] buffer = GC.AllocateArray<float>(checked((int)length), pinned: true);
+        OrtValue value = OrtValue.CreateTensorValueFromMemory(buffer, shape);
+        _owned.Add(value);
+        _binding.BindOutput(name, value);
+        return buffer;
+    }
+
+    private long[] OutputShape(int index)
+    {
+        OutputPlan plan = _plan;
+        if (plan.Layout == ModelLayout.Ssd)
+        {
+            return index == plan.Primary ? [1, plan.Count, 4] : [1, plan.Count, plan.Classes + 1];
+        }
+
+        int channels = plan.Classes + (plan.Layout == ModelLayout.Yolov8 ? 4 : 5);
+        return plan.ChannelsFirst ? [1, channels, plan.Count] : [1, plan.Count, channels];
+    }
+
+    private string CardSource(ModelCard card) => card.SourcePath is null
+        ? $"the Ultralytics metadata of '{ModelPath}'"
+        : $"model card '{card.SourcePath}'";
+
+    private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+}
