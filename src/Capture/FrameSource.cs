@@ -35,6 +35,14 @@ public abstract class FrameSource : IFrameSource
             return Disposable.Create(() =>
             {
                 abort.Cancel();
+
+                // Wait for the reader to leave the capture object, so the caller may dispose the
+                // source right after unsubscribing.
+                if (Thread.CurrentThread != thread)
+                {
+                    thread.Join();
+                }
+
                 Volatile.Write(ref _subscribed, 0);
             });
         });

@@ -1,2 +1,3 @@
-Console.WriteLine(OpenCvSharp.Cv2.GetVersionString());
-Console.WriteLine(string.Join(",", Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetAvailableProviders()));
+using Lookout.Host.Cli;
+
+return await LookoutCli.RunAsync(args);

@@ -115,6 +115,13 @@ public static class BoundedHop
                 Monitor.PulseAll(_gate);
             }
 
+            // The consumer may be inside downstream code (a detector, an encoder); wait for it so
+            // that whoever unsubscribed can dispose those resources safely.
+            if (Thread.CurrentThread != _thread && _thread.IsAlive)
+            {
+                _thread.Join();
+            }
+
             Upstream?.Dispose();
         }
 

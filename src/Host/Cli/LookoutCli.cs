@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Lookout.Detection;
+using Lookout.Host.Verbs;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Lookout.Host.Cli;
+
+/// <summary>The <c>lookout</c> command line: verbs over one generic host and pipeline.</summary>
+public static class LookoutCli
+{
+    public static Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("Lookout: real-time object detection on videos, images, cameras and streams (ONNX Runtime + OpenCV).");
+        var annotate = BuildAnnotate(out var annotateMap, out var inputArgument);
+        root.Subcommands.Add(annotate);
+
+        // With no verb, annotate the configured default input with the configured default model.
+        root.SetAction((result, _) => LookoutHost.RunAsync<AnnotateService>(new Dictionary<string, string?>(), AddAnnotateJob));
+        annotate.SetAction((result, _) =>
+        {
+            var overrides = annotateMap.Overrides(result);
+            if (result.GetValue(inputArgument) is { } input)
+            {
+                overrides["Source:Input"] = input;
+            }
+
+            return LookoutHost.RunAsync<AnnotateService>(overrides, AddAnnotateJob);
+        });
+
+        // The host handles SIGINT/SIGTERM itself (drain, finalize outputs), so the parser must not.
+        return root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+
+    private static void AddAnnotateJob(IServiceCollection services) => services.AddSingleton<AnnotateJob>();
+
+    private static Command BuildAnnotate(out OptionMap map, out Argument<string?> input)
+    {
+        map = new OptionMap();
+        input = new Argument<string?>("INPUT")
+        {
+            Description = "A video file, an image, or a folder of images (default: Source:Input, the bundled sample).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var command = new Command("annotate", "Detect objects in a video, an image or an image folder as fast as the machine allows; write an annotated video or images and JSON lines.");
+        command.Arguments.Add(input);
+        AddDetectorOptions(map);
+        map.Add(new Option<string>("--output", "-o") { Description = "Annotated video (.mp4 mp4v, .avi MJPG/XVID), or image file/folder for image inputs." }, "Outputs:Video");
+        map.Add(new Option<string>("--detections") { Description = "JSON lines file, one object per frame; '-' for standard output." }, "Outputs:Detections");
+        map.Add(new Option<string>("--codec") { Description = "Video encoder four-character code: mp4v (default), MJPG, XVID." }, "Outputs:Codec");
+        map.Add(new Option<long>("--max-frames") { Description = "Stop after N frames." }, "Source:MaxFrames");
+        map.AddFlag(new Option<bool>("--no-hud") { Description = "Do not draw the FPS/latency line." }, "Overlay:Hud", "false");
+        map.AddFlag(new Option<bool>("--no-progress") { Description = "No progress bar on standard error." }, "Outputs:Progress", "false");
+        map.AddTo(command);
+        return command;
+    }
+
+    private static void AddDetectorOptions(OptionMap map)
+    {
+        map.Add(new Option<string>("--model", "-m") { Description = $"ONNX detector (default: {AnnotateJob.DefaultModel}). Its card <model>.json beside it says how to run it." }, "Detector:ModelPath");
+        map.Add(new Option<string>("--card") { Description = "Model card JSON, when it is not beside the model." }, "Detector:CardPath");
+        map.Add(new Option<float>("--score") { Description = "Score threshold (default: the card's)." }, "Detector:ScoreThreshold");
+        map.Add(new Option<float>("--iou") { Description = "NMS IoU threshold (default: the card's)." }, "Detector:IouThreshold");
+        map.AddFlag(new Option<bool>("--agnostic-nms") { Description = "Let boxes of different classes suppress each other." }, "Detector:AgnosticNms");
+        map.Add(new Option<int>("--max-detections") { Description = "Keep at most N detections per frame (default 300)." }, "Detector:MaxDetections");
+        map.Add(new Option<ExecutionDevice>("--device") { Description = "auto (CUDA if it loads, else CPU), cpu or cuda." }, "Detector:Device");
+        map.Add(new Option<int>("--device-id") { Description = "CUDA device index." }, "Detector:DeviceId");
+        map.Add(new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: its default)." }, "Detector:IntraOpThreads");
+    }
+}

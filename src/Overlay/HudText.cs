@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Lookout.Overlay;
+
+/// <summary>
+/// The HUD line (frame rate, inference time, latency, drops), refreshed twice a second so that
+/// formatting costs nothing per frame and the numbers stay readable.
+/// </summary>
+/// <remarks>Not thread-safe; owned by the drawing thread.</remarks>
+public sealed class HudText
+{
+    private static readonly double s_refresh = Stopwatch.Frequency / 2.0;
+    private long _windowStart = Stopwatch.GetTimestamp();
+    private int _framesInWindow;
+    private double _inferenceSum;
+    private double _latencySum;
+    private string _text = "fps --";
+
+    /// <summary>Counts one displayed frame and returns the current HUD line.</summary>
+    public string Update(double inferenceMs, double latencyMs, long dropped)
+    {
+        _framesInWindow++;
+        _inferenceSum += inferenceMs;
+        _latencySum += latencyMs;
+        var now = Stopwatch.GetTimestamp();
+        var span = now - _windowStart;
+        if (span >= s_refresh)
+        {
+            var seconds = (double)span / Stopwatch.Frequency;
+            var fps = _framesInWindow / seconds;
+            var inference = _inferenceSum / _framesInWindow;
+            var latency = _latencySum / _framesInWindow;
+            _text = dropped > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"fps {fps:0.0}  infer {inference:0.0} ms  latency {latency:0} ms  dropped {dropped}")
+                : string.Create(CultureInfo.InvariantCulture, $"fps {fps:0.0}  infer {inference:0.0} ms  latency {latency:0} ms");
+            _windowStart = now;
+            _framesInWindow = 0;
+            _inferenceSum = 0;
+            _latencySum = 0;
+        }
+
+        return _text;
+    }
+}

@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Lookout.Overlay;
+
+/// <summary>The <c>Outputs</c> section: where annotated frames and detections go.</summary>
+public sealed class OutputOptions
+{
+    public const string SectionName = "Outputs";
+
+    /// <summary>Annotated video (for a video input) or image file/folder (for image inputs).</summary>
+    public string? Video { get; set; }
+
+    /// <summary>JSON lines path, or <c>-</c> for standard output.</summary>
+    public string? Detections { get; set; }
+
+    /// <summary>Folder for the default outputs when neither <see cref="Video"/> nor <see cref="Detections"/> is set.</summary>
+    [Required]
+    public string Directory { get; set; } = "out";
+
+    /// <summary>Four-character code of the in-process video encoder: mp4v (.mp4), MJPG or XVID (.avi).</summary>
+    [Required]
+    [RegularExpression("^(mp4v|MJPG|XVID|DIVX)$", ErrorMessage = "Outputs:Codec must be one of mp4v, MJPG, XVID, DIVX.")]
+    public string Codec { get; set; } = "mp4v";
+
+    /// <summary>Show a progress bar on standard error.</summary>
+    public bool Progress { get; set; } = true;
+}

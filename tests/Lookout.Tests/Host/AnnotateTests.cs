@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Lookout.Capture;
+using Lookout.Tests.Support;
+using OpenCvSharp;
+
+namespace Lookout.Tests.Host;
+
+public sealed class AnnotateTests
+{
+    [SkippableFact]
+    public async Task Annotate_VideoWithYoloxNano_WritesEveryFrameToVideoAndJsonLines()
+    {
+        Skip.If(SharedAssets.Root is null, SharedAssets.SkipReason);
+        using var dir = new TempDir();
+        var before = Frame.LiveCount;
+
+        var (code, error) = await CliRunner.RunAsync(
+            "annotate", SharedAssets.Path("media", "video", "vtest.avi"), "--model", SharedAssets.Path("models", "yolox-nano.onnx"),
+            "--max-frames", "12", "--output", dir.File("v.mp4"), "--detections", dir.File("v.jsonl"), "--device", "cpu");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(["v.jsonl", "v.mp4"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var lines = File.ReadAllLines(dir.File("v.jsonl"));
+        Assert.Equal(12, lines.Length);
+        var frames = lines.Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(Enumerable.Range(0, 12), frames.Select(f => f.GetProperty("frame").GetInt32()));
+        Assert.All(frames, f => Assert.Equal(768, f.GetProperty("width").GetInt32()));
+        Assert.Equal(1100, frames[11].GetProperty("timestamp_ms").GetDouble(), 3);
+
+        // vtest.avi is a street: YOLOX finds people in every frame.
+        Assert.All(frames, f => Assert.Contains(f.GetProperty("detections").EnumerateArray(), d => d.GetProperty("label").GetString() == "person"));
+        using var capture = new VideoCapture(dir.File("v.mp4"));
+        Assert.Equal(12, (int)capture.FrameCount);
+        Assert.Contains("12 frames", error);
+        FrameAssert.NoLiveFrames(before);
+    }
+
+    [SkippableFact]
+    public async Task Annotate_FolderWithNonImages_SkipsThemAndWritesAnnotatedImages()
+    {
+        Skip.If(SharedAssets.Root is null, SharedAssets.SkipReason);
+        using var dir = new TempDir();
+        var input = Directory.CreateDirectory(dir.File("in")).FullName;
+        File.Copy(SharedAssets.Path("media", "faces", "face-2.jpg"), Path.Combine(input, "b.jpg"));
+        File.Copy(SharedAssets.Path("media", "faces", "face-1.jpg"), Path.Combine(input, "a.jpg"));
+        File.WriteAllText(Path.Combine(input, "notes.txt"), "not an image");
+
+        var (code, error) = await CliRunner.RunAsync(
+            "annotate", input, "--model", SharedAssets.Path("models", "ultraface-rfb-320.onnx"), "--output", dir.File("out"), "--detections", dir.File("d.jsonl"));
+
+        Assert.True(code == 0, error);
+        Assert.Contains("notes.txt", error);
+        Assert.Equal(["a.jpg", "b.jpg"], Directory.GetFiles(dir.File("out")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var lines = File.ReadAllLines(dir.File("d.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(["0:a.jpg", "1:b.jpg"], lines.Select(l => $"{l.GetProperty("frame").GetInt32()}:{l.GetProperty("source").GetString()}"));
+        Assert.All(lines, l => Assert.True(l.GetProperty("detections").GetArrayLength() > 0));
+        Assert.All(lines, l => Assert.All(l.GetProperty("detections").EnumerateArray(), d => Assert.Equal("face", d.GetProperty("label").GetString())));
+    }
+
+    [Fact]
+    public async Task Run_NoArgumentsWithoutBundledModel_SaysNoneIsBundledAndHowToPassOne()
+    {
+        Skip.If(File.Exists(Path.Combine(RepoRoot(), "models", "lookout-yolo-shapes.onnx")), "the in-repo model is present");
+
+        var (code, error) = await CliRunner.RunRawAsync();
+
+        Assert.Equal(2, code);
+        Assert.Contains("No model is bundled yet", error);
+        Assert.Contains("--model", error);
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Lookout.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("repository root not found");
+    }
+}
