@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using System.Xml;
 using System.Xml.Linq;
 
 namespace Lookout.Detection.Datasets;
@@ -43,7 +45,13 @@ public static class VocWriter
         }
 
         var temp = xmlPath + ".tmp";
-        new XDocument(annotation).Save(temp);
+        // No byte-order mark, as LabelImg writes them.
+        var settings = new XmlWriterSettings { Indent = true, Encoding = new UTF8Encoding(false) };
+        using (var writer = XmlWriter.Create(temp, settings))
+        {
+            new XDocument(annotation).Save(writer);
+        }
+
         File.Move(temp, xmlPath, overwrite: true);
     }
 
