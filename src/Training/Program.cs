@@ -1,11 +1,38 @@
+using Lookout.Training.Cli;
+
 namespace Lookout.Training;
 
 internal static class Program
 {
+    private const string Usage =
+        "usage:\n" + SynthCommand.Usage;
+
     private static int Main(string[] args)
     {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.Error.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
         TorchRuntime.Initialize();
-        Console.Error.WriteLine("usage: lookout-train <verb> [options]");
-        return args.Length == 0 ? 2 : 0;
+        try
+        {
+            return args[0] switch
+            {
+                "synth" => SynthCommand.Run(new Arguments(args[1..], new HashSet<string>()), Console.Out),
+                _ => throw new UsageException($"unknown verb '{args[0]}'."),
+            };
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"lookout-train: {e.Message}\n{Usage}");
+            return 2;
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"lookout-train: {e.Message}");
+            return 1;
+        }
     }
 }

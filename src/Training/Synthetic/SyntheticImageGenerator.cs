@@ -1,0 +1,65 @@
+using Lookout.Detection.Datasets;
+using OpenCvSharp;
+
+namespace Lookout.Training.Synthetic;
+
+/// <summary>
+/// Makes one synthetic training image: shapes of the six classes on a cluttered background among
+/// distractors, then degraded like a camera image. The image depends only on (seed, index, sizes), so
+/// images can be made in any order or in parallel and still come out the same.
+/// </summary>
+public static class SyntheticImageGenerator
+{
+    /// <summary>The image sizes used when none are given.</summary>
+    public static IReadOnlyList<Size> DefaultSizes { get; } = [new(640, 360), new(640, 480), new(512, 512), new(1280, 720)];
+
+    /// <summary>Generates image <paramref name="index"/> of the set made with <paramref name="seed"/>.</summary>
+    /// <returns>The BGR image (the caller disposes it), its ground truth, and the JPEG quality to save it with.</returns>
+    public static (Mat Image, IReadOnlyList<AnnotatedObject> Objects, int JpegQuality) Generate(int seed, int index, IReadOnlyList<Size> sizes)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(sizes.Count);
+        var rng = new Random(Mix(seed, index));
+        var size = sizes[rng.Next(sizes.Count)];
+        var image = SceneSampler.Background(rng, size);
+        var layers = new List<SceneLayer>();
+        var behind = rng.Next(0, 6);
+        for (var i = 0; i < behind; i++)
+        {
+            layers.Add(SceneSampler.Distractor(rng, size, image));
+        }
+
+        var count = rng.NextDouble() < 0.03 ? 0 : rng.Next(1, 9);
+        var placed = new List<ShapeSpec>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var shape = SceneSampler.Shape(rng, size, image);
+            // A few tries to keep objects from piling up; occlusion stays, heavy overlap is rare.
+            for (var attempt = 0; attempt < 10 && placed.Exists(p => Overlap(p, shape) > 0.3f); attempt++)
+            {
+                shape = SceneSampler.Shape(rng, size, image, shape.ClassId);
+            }
+
+            placed.Add(shape);
+            layers.Add(shape.ToLayer());
+        }
+
+        var inFront = rng.NextDouble() < 0.5 ? rng.Next(1, 3) : 0;
+        for (var i = 0; i < inFront; i++)
+        {
+            layers.Add(SceneSampler.Distractor(rng, size, image));
+        }
+
+        var objects = SceneComposer.Compose(image, layers);
+        var degradation = SceneSampler.SampleDegradation(rng);
+        SceneSampler.Apply(image, degradation, rng);
+        return (image, objects, degradation.JpegQuality);
+    }
+
+    internal static int Mix(int seed, int index) => unchecked((int)((uint)seed * 2654435761u ^ (uint)index * 40503u + 0x9E3779B9u));
+
+    /// <summary>IoU of the squares around two shapes, a cheap proxy for how much they would cover each other.</summary>
+    private static float Overlap(ShapeSpec a, ShapeSpec b) => Lookout.Detection.BoxF.IoU(Square(a), Square(b));
+
+    private static Lookout.Detection.BoxF Square(ShapeSpec s) =>
+        new(s.Center.X - s.Radius, s.Center.Y - s.Radius, s.Center.X + s.Radius, s.Center.Y + s.Radius);
+}
