@@ -1,0 +1,101 @@
+using Google.Protobuf;
+using Onnx;
+
+namespace Lookout.Training.Export;
+
+/// <summary>Builds an ONNX graph node by node: float initializers, nodes with attributes, fresh value names.</summary>
+internal sealed class OnnxGraphBuilder
+{
+    private int _counter;
+
+    public GraphProto Graph { get; } = new() { Name = "lookout" };
+
+    public string Fresh(string hint) => $"{hint}_{_counter++}";
+
+    public string Initializer(string hint, float[] values, params long[] dims)
+    {
+        var name = Fresh(hint);
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        tensor.Dims.AddRange(dims);
+        var bytes = new byte[values.Length * sizeof(float)];
+        Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
+        tensor.RawData = ByteString.CopyFrom(bytes);
+        Graph.Initializer.Add(tensor);
+        return name;
+    }
+
+    public string Int64Initializer(string hint, long[] values)
+    {
+        var name = Fresh(hint);
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(values.Length);
+        tensor.Int64Data.AddRange(values);
+        Graph.Initializer.Add(tensor);
+        return name;
+    }
+
+    public string Node(string op, string[] inputs, params AttributeProto[] attributes)
+    {
+        var output = Fresh(op.ToLowerInvariant());
+        var node = new NodeProto { OpType = op, Name = output };
+        node.Input.AddRange(inputs);
+        node.Output.Add(output);
+        node.Attribute.AddRange(attributes);
+        Graph.Node.Add(node);
+        return output;
+    }
+
+    public static AttributeProto Ints(string name, params long[] values)
+    {
+        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        a.Ints.AddRange(values);
+        return a;
+    }
+
+    public static AttributeProto Int(string name, long value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    public void Input(string name, params long[] dims) => Graph.Input.Add(ValueInfo(name, dims));
+
+    /// <summary>Renames the value <paramref name="value"/> to <paramref name="name"/> by an Identity node and declares it an output.</summary>
+    public void Output(string value, string name, params long[] dims)
+    {
+        var node = new NodeProto { OpType = "Identity", Name = name };
+        node.Input.Add(value);
+        node.Output.Add(name);
+        Graph.Node.Add(node);
+        Graph.Output.Add(ValueInfo(name, dims));
+    }
+
+    public ModelProto ToModel(IReadOnlyDictionary<string, string> metadata)
+    {
+        var model = new ModelProto
+        {
+            IrVersion = 8,
+            ProducerName = "lookout-train",
+            Graph = Graph,
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = 17 });
+        foreach (var (key, value) in metadata)
+        {
+            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        }
+
+        return model;
+    }
+
+    private static ValueInfoProto ValueInfo(string name, long[] dims)
+    {
+        var shape = new TensorShapeProto();
+        foreach (var d in dims)
+        {
+            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        }
+
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+        };
+    }
+}

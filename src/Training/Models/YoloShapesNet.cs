@@ -1,0 +1,200 @@
+using Lookout.Training.Export;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Lookout.Training.Models;
+
+/// <summary>
+/// A small anchor-free, YOLOv8-style detector: a depthwise-separable backbone and one head per stride
+/// (8, 16, 32) predicting, at every grid point, the distances to the box's four sides (softplus, in
+/// strides) and class logits. <see cref="Decode"/> turns them into the <c>yolov8</c> layout
+/// <c>[B, 4 + C, N]</c>: cx, cy, w, h in input pixels and sigmoid class scores, no objectness.
+/// </summary>
+internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tensor Logits)>
+{
+    public static readonly int[] Strides = [8, 16, 32];
+
+    private readonly ConvBnAct stem;
+    private readonly ModuleList<DepthwiseSeparable> stage2;
+    private readonly ModuleList<DepthwiseSeparable> stage3;
+    private readonly ModuleList<DepthwiseSeparable> stage4;
+    private readonly ModuleList<DepthwiseSeparable> stage5;
+    private readonly ModuleList<DepthwiseSeparable> heads;
+    private readonly ModuleList<Conv2d> boxOut;
+    private readonly ModuleList<Conv2d> clsOut;
+    private readonly int _classes;
+
+    public YoloShapesNet(int classes, int width = 16, int inputSize = 320)
+        : base("yolo_shapes")
+    {
+        _classes = classes;
+        InputSize = inputSize;
+        int c2 = width * 2, c3 = width * 3, c4 = width * 6, c5 = width * 8, ch = width * 4;
+        stem = new ConvBnAct("stem", 3, width, 3, 2);
+        stage2 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s2a", width, c2, 2), new DepthwiseSeparable("s2b", c2, c2, 1));
+        stage3 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s3a", c2, c3, 2), new DepthwiseSeparable("s3b", c3, c3, 1), new DepthwiseSeparable("s3c", c3, c3, 1));
+        stage4 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s4a", c3, c4, 2), new DepthwiseSeparable("s4b", c4, c4, 1), new DepthwiseSeparable("s4c", c4, c4, 1));
+        stage5 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s5a", c4, c5, 2), new DepthwiseSeparable("s5b", c5, c5, 1));
+        int[] levelChannels = [c3, c4, c5];
+        heads = new ModuleList<DepthwiseSeparable>([.. levelChannels.Select((c, i) => new DepthwiseSeparable($"head{i}", c, ch, 1))]);
+        boxOut = new ModuleList<Conv2d>([.. levelChannels.Select(_ => nn.Conv2d(ch, 4, 1))]);
+        clsOut = new ModuleList<Conv2d>([.. levelChannels.Select(_ => nn.Conv2d(ch, classes, 1))]);
+        RegisterComponents();
+        using (no_grad())
+        {
+            // Start with rare positives (prior 0.01) so the many background points do not swamp early training.
+            foreach (var c in clsOut)
+            {
+                c.bias!.fill_(-4.6);
+            }
+        }
+
+        Anchors = MakeAnchors(inputSize);
+    }
+
+    public int InputSize { get; }
+
+    public int Classes => _classes;
+
+    /// <summary>Grid-point centres in input pixels, [N, 2], and each point's stride, [N], in head order.</summary>
+    public (float[] Centers, float[] Strides) Anchors { get; }
+
+    public int AnchorCount => Anchors.Strides.Length;
+
+    /// <summary>The backbone's modules, for <c>--freeze backbone</c>.</summary>
+    public IEnumerable<nn.Module> Backbone => [stem, stage2, stage3, stage4, stage5];
+
+    /// <summary>Raw outputs: side distances in strides (after softplus) [B, 4, N] and class logits [B, C, N].</summary>
+    public override (Tensor Distances, Tensor Logits) forward(Tensor input)
+    {
+        var x = stem.forward(input);
+        x = Run(stage2, x);
+        var p3 = Run(stage3, x);
+        var p4 = Run(stage4, p3);
+        var p5 = Run(stage5, p4);
+        Tensor[] levels = [p3, p4, p5];
+        var boxes = new List<Tensor>();
+        var logits = new List<Tensor>();
+        for (var i = 0; i < levels.Length; i++)
+        {
+            var h = heads[i].forward(levels[i]);
+            boxes.Add(boxOut[i].forward(h).flatten(2));
+            logits.Add(clsOut[i].forward(h).flatten(2));
+        }
+
+        return (nn.functional.softplus(cat(boxes, 2)), cat(logits, 2));
+    }
+
+    /// <summary>The <c>yolov8</c> layout: [B, 4 + C, N] with cx, cy, w, h in input pixels and sigmoid scores.</summary>
+    public Tensor Decode(Tensor distances, Tensor logits)
+    {
+        var (matrix, offset) = DecodeConstants();
+        using var m = tensor(matrix, [4, 4]);
+        using var o = tensor(offset, [1, 4, AnchorCount]);
+        using var s = tensor(Anchors.Strides, [1, 1, AnchorCount]);
+        var boxes = matmul(m, distances * s) + o;
+        return cat([boxes, sigmoid(logits)], 1);
+    }
+
+    /// <summary>Emits the whole network with decoding into ONNX: input <c>images</c> [1,3,S,S], output <c>output0</c> [1,4+C,N].</summary>
+    public void Emit(OnnxGraphBuilder g)
+    {
+        g.Input("images", 1, 3, InputSize, InputSize);
+        var x = stem.Emit(g, "images");
+        x = Emit(g, stage2, x);
+        var p3 = Emit(g, stage3, x);
+        var p4 = Emit(g, stage4, p3);
+        var p5 = Emit(g, stage5, p4);
+        string[] levels = [p3, p4, p5];
+        var flat = g.Int64Initializer("flat_shape", [1, 0, -1]);
+        var boxes = new string[levels.Length];
+        var logits = new string[levels.Length];
+        for (var i = 0; i < levels.Length; i++)
+        {
+            var h = heads[i].Emit(g, levels[i]);
+            boxes[i] = g.Node("Reshape", [EmitConv1x1(g, boxOut[i], h, $"box{i}"), flat]);
+            logits[i] = g.Node("Reshape", [EmitConv1x1(g, clsOut[i], h, $"cls{i}"), flat]);
+        }
+
+        var distances = g.Node("Softplus", [g.Node("Concat", boxes, OnnxGraphBuilder.Int("axis", 2))]);
+        var scores = g.Node("Sigmoid", [g.Node("Concat", logits, OnnxGraphBuilder.Int("axis", 2))]);
+        var (matrix, offset) = DecodeConstants();
+        var scaled = g.Node("Mul", [distances, g.Initializer("strides", Anchors.Strides, 1, 1, AnchorCount)]);
+        var decoded = g.Node("Add", [g.Node("MatMul", [g.Initializer("decode", matrix, 4, 4), scaled]), g.Initializer("anchors", offset, 1, 4, AnchorCount)]);
+        var output = g.Node("Concat", [decoded, scores], OnnxGraphBuilder.Int("axis", 1));
+        g.Output(output, "output0", 1, 4 + _classes, AnchorCount);
+    }
+
+    private static Tensor Run(ModuleList<DepthwiseSeparable> blocks, Tensor x)
+    {
+        foreach (var b in blocks)
+        {
+            x = b.forward(x);
+        }
+
+        return x;
+    }
+
+    private static string Emit(OnnxGraphBuilder g, ModuleList<DepthwiseSeparable> blocks, string x)
+    {
+        foreach (var b in blocks)
+        {
+            x = b.Emit(g, x);
+        }
+
+        return x;
+    }
+
+    private static string EmitConv1x1(OnnxGraphBuilder g, Conv2d conv, string input, string hint)
+    {
+        using var noGrad = no_grad();
+        var w = g.Initializer(hint + "_w", conv.weight!.contiguous().data<float>().ToArray(), conv.weight.shape);
+        var b = g.Initializer(hint + "_b", conv.bias!.contiguous().data<float>().ToArray(), conv.bias.shape);
+        return g.Node("Conv", [input, w, b], OnnxGraphBuilder.Ints("kernel_shape", 1, 1));
+    }
+
+    /// <summary>
+    /// [cx, cy, w, h] = M·[l, t, r, b] + [ax, ay, 0, 0]: cx = ax + (r − l)/2, cy = ay + (b − t)/2,
+    /// w = l + r, h = t + b, with distances already multiplied by the stride.
+    /// </summary>
+    private (float[] Matrix, float[] Offset) DecodeConstants()
+    {
+        float[] matrix =
+        [
+            -0.5f, 0, 0.5f, 0,
+            0, -0.5f, 0, 0.5f,
+            1, 0, 1, 0,
+            0, 1, 0, 1,
+        ];
+        var n = AnchorCount;
+        var offset = new float[4 * n];
+        for (var i = 0; i < n; i++)
+        {
+            offset[i] = Anchors.Centers[2 * i];
+            offset[n + i] = Anchors.Centers[2 * i + 1];
+        }
+
+        return (matrix, offset);
+    }
+
+    private static (float[] Centers, float[] Strides) MakeAnchors(int inputSize)
+    {
+        var centers = new List<float>();
+        var strides = new List<float>();
+        foreach (var stride in Strides)
+        {
+            var cells = inputSize / stride;
+            for (var y = 0; y < cells; y++)
+            {
+                for (var x = 0; x < cells; x++)
+                {
+                    centers.Add((x + 0.5f) * stride);
+                    centers.Add((y + 0.5f) * stride);
+                    strides.Add(stride);
+                }
+            }
+        }
+
+        return ([.. centers], [.. strides]);
+    }
+}

@@ -1,0 +1,56 @@
+using Lookout.Training.Export;
+using Lookout.Training.Models;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using static TorchSharp.torch;
+
+namespace Lookout.Training.Tests.Export;
+
+public sealed class OnnxExporterTests : IDisposable
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"lookout-export-{Guid.NewGuid():N}.onnx");
+
+    public void Dispose() => File.Delete(_path);
+
+    [Fact]
+    public void Export_YoloNet_OnnxRuntimeMatchesTorchSharpWithin1e4()
+    {
+        TorchRuntime.Initialize();
+        random.manual_seed(3);
+        using var net = new YoloShapesNet(classes: 6, width: 8, inputSize: 128);
+        // A few training-mode passes move the BatchNorm statistics away from 0/1, so folding is really tested.
+        net.train();
+        using (no_grad())
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                using var warm = rand(2, 3, 128, 128) * 2;
+                _ = net.forward(warm);
+            }
+        }
+
+        net.eval();
+        using var input = rand(1, 3, 128, 128);
+        float[] expected;
+        using (no_grad())
+        {
+            var (d, l) = net.forward(input);
+            using var decoded = net.Decode(d, l);
+            expected = decoded.contiguous().data<float>().ToArray();
+            d.Dispose();
+            l.Dispose();
+        }
+
+        OnnxExporter.Export(net, _path, ["circle", "triangle", "square", "star", "hexagon", "cross"]);
+
+        using var session = new InferenceSession(_path);
+        var data = input.contiguous().data<float>().ToArray();
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("images", new DenseTensor<float>(data, [1, 3, 128, 128]))]);
+        var output = results.Single(r => r.Name == "output0").AsTensor<float>();
+        Assert.Equal([1, 10, net.AnchorCount], output.Dimensions.ToArray());
+        var actual = output.ToArray();
+        var maxDiff = expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(maxDiff <= 1e-4f, $"max abs diff {maxDiff}");
+        Assert.Equal("detect", session.ModelMetadata.CustomMetadataMap["task"]);
+    }
+}
