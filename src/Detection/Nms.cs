@@ -3,10 +3,15 @@ namespace Lookout.Detection;
 /// <summary>Greedy non-maximum suppression by descending score.</summary>
 /// <remarks>
 /// A box is dropped when its IoU with an already kept box exceeds the threshold. Class-aware by default:
-/// boxes of different classes never suppress each other; class-agnostic on request.
+/// boxes of different classes never suppress each other; class-agnostic on request. Cost is O(n + k·log n)
+/// for ordering plus, per candidate examined before the cap is reached, IoU tests against the kept boxes of its class
+/// (of all classes when agnostic).
 /// </remarks>
 public static class Nms
 {
+    // Per-class chain heads are stack-allocated; beyond this many classes the plain scan is used.
+    private const int MaxChainedClasses = 4096;
+
     /// <summary>
     /// Writes the indices of the kept candidates, best first, into <paramref name="kept"/> and returns how many.
     /// Allocates nothing: <paramref name="scratchKeys"/> and <paramref name="scratchOrder"/> must hold at least
@@ -38,80 +43,120 @@ public static class Nms
             return 0;
         }
 
+        // Scores are copied out contiguously and the order is a binary heap popped lazily: with a detection cap
+        // only the first few hundred candidates are ever ordered, which beats sorting all of them. Ties go to the
+        // lower index, so results are deterministic and match stable-sort implementations (OpenCV, torchvision).
         Span<float> keys = scratchKeys[..n];
-        Span<int> order = scratchOrder[..n];
+        Span<int> heap = scratchOrder[..n];
+        int minClass = int.MaxValue;
+        int maxClass = int.MinValue;
         for (int i = 0; i < n; i++)
         {
-            keys[i] = -candidates[i].Score;
-            order[i] = i;
+            keys[i] = candidates[i].Score;
+            heap[i] = i;
+            minClass = Math.Min(minClass, candidates[i].ClassId);
+            maxClass = Math.Max(maxClass, candidates[i].ClassId);
         }
 
-        keys.Sort(order);
-        OrderTiesByIndex(keys, order);
+        // Class-aware: kept boxes are chained per class so a candidate is tested only against its own class.
+        // The chain links live in the heap's tail, which each pop frees one slot of: after p pops the slots
+        // [n − p, n) are unused, and kept box number j (j < p) stores its link at n − 1 − j.
+        bool chained = !classAgnostic && minClass >= 0 && maxClass < MaxChainedClasses;
+        Span<int> heads = chained ? stackalloc int[maxClass + 1] : [];
+        heads.Fill(-1);
+
+        int size = n;
+        for (int i = (size / 2) - 1; i >= 0; i--)
+        {
+            SiftDown(heap, keys, i, size);
+        }
 
         int count = 0;
-        for (int k = 0; k < n; k++)
+        while (size > 0)
         {
-            int index = order[k];
+            int index = heap[0];
+            size--;
+            if (size > 0)
+            {
+                heap[0] = heap[size];
+                SiftDown(heap, keys, 0, size);
+            }
+
             ref readonly Candidate candidate = ref candidates[index];
             bool suppressed = false;
-            for (int j = 0; j < count; j++)
+            if (chained)
             {
-                ref readonly Candidate other = ref candidates[kept[j]];
-                if (!classAgnostic && other.ClassId != candidate.ClassId)
+                for (int j = heads[candidate.ClassId]; j >= 0; j = heap[n - 1 - j])
                 {
-                    continue;
+                    if (BoxF.IoU(candidate.Box, candidates[kept[j]].Box) > iouThreshold)
+                    {
+                        suppressed = true;
+                        break;
+                    }
                 }
-
-                if (BoxF.IoU(candidate.Box, other.Box) > iouThreshold)
+            }
+            else
+            {
+                for (int j = 0; j < count; j++)
                 {
-                    suppressed = true;
-                    break;
+                    ref readonly Candidate other = ref candidates[kept[j]];
+                    if ((classAgnostic || other.ClassId == candidate.ClassId) && BoxF.IoU(candidate.Box, other.Box) > iouThreshold)
+                    {
+                        suppressed = true;
+                        break;
+                    }
                 }
             }
 
-            if (!suppressed)
+            if (suppressed)
             {
-                kept[count++] = index;
-                if (count == maxDetections)
-                {
-                    break;
-                }
+                continue;
+            }
+
+            if (chained)
+            {
+                heap[n - 1 - count] = heads[candidate.ClassId];
+                heads[candidate.ClassId] = count;
+            }
+
+            kept[count++] = index;
+            if (count == maxDetections)
+            {
+                break;
             }
         }
 
         return count;
     }
 
-    // Span.Sort is unstable; equal scores are put in input order so results are deterministic and match
-    // stable-sort implementations (OpenCV, torchvision). Runs of equal scores are short, so insertion sort suffices.
-    private static void OrderTiesByIndex(ReadOnlySpan<float> keys, Span<int> order)
+    private static bool Before(ReadOnlySpan<float> keys, int a, int b) => keys[a] > keys[b] || (keys[a] == keys[b] && a < b);
+
+    private static void SiftDown(Span<int> heap, ReadOnlySpan<float> keys, int i, int size)
     {
-        int n = keys.Length;
-        int start = 0;
-        while (start < n)
+        int item = heap[i];
+        while (true)
         {
-            int end = start + 1;
-            while (end < n && keys[end] == keys[start])
+            int child = (2 * i) + 1;
+            if (child >= size)
             {
-                end++;
+                break;
             }
 
-            for (int i = start + 1; i < end; i++)
+            if (child + 1 < size && Before(keys, heap[child + 1], heap[child]))
             {
-                int value = order[i];
-                int j = i - 1;
-                while (j >= start && order[j] > value)
-                {
-                    order[j + 1] = order[j];
-                    j--;
-                }
-
-                order[j + 1] = value;
+                child++;
             }
 
-            start = end;
+            if (!Before(keys, heap[child], item))
+            {
+                break;
+            }
+
+            heap[i] = heap[child];
+            i = child;
         }
+
+        heap[i] = item;
     }
 
     /// <summary>Convenience form that allocates its buffers; returns the kept indices, best first.</summary>

@@ -134,6 +134,11 @@ public sealed partial class OnnxDetector
         OnnxRuntimeException? cudaError = null;
         using (SessionOptions cudaOptions = NewSessionOptions(options))
         {
+            // ONNX Runtime would print the failed library load to stderr on its own; the outcome is reported once
+            // through ILogger instead, so its environment logger is quietened for this call only.
+            OrtEnv environment = OrtEnv.Instance();
+            OrtLoggingLevel previousLevel = environment.EnvLogLevel;
+            environment.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
             try
             {
                 cudaOptions.AppendExecutionProvider_CUDA(options.DeviceId);
@@ -141,6 +146,10 @@ public sealed partial class OnnxDetector
             catch (OnnxRuntimeException ex)
             {
                 cudaError = ex;
+            }
+            finally
+            {
+                environment.EnvLogLevel = previousLevel;
             }
 
             if (cudaError is null)

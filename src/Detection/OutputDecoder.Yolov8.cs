@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Lookout.Detection;
 
@@ -46,7 +47,7 @@ public static partial class OutputDecoder
     }
 
     // Channel-major data: a per-anchor arg-max would stride N floats per class. Instead sweep class planes
-    // in order, keeping a running best per anchor, so every read is sequential and vectorizes.
+    // keeping a running best per anchor, so every read is sequential and vectorizes.
     private static int DecodeYolov8ChannelsFirst(
         ReadOnlySpan<float> output,
         int count,
@@ -66,28 +67,39 @@ public static partial class OutputDecoder
         output.Slice(4 * count, count).CopyTo(best);
         bestClass.Clear();
 
+        // Lengths were checked above, so the sweep uses unchecked vector loads. Anchors go in blocks small
+        // enough for the running best to stay in L1 while all class planes stream past it.
+        const int Block = 2048;
         int width = Vector<float>.Count;
-        int vectorEnd = Vector.IsHardwareAccelerated ? count - (count % width) : 0;
-        for (int c = 1; c < classes; c++)
+        ref float outputRef = ref MemoryMarshal.GetReference(output);
+        ref float bestRef = ref MemoryMarshal.GetReference(best);
+        ref int classRef = ref MemoryMarshal.GetReference(bestClass);
+        for (int blockStart = 0; blockStart < count; blockStart += Block)
         {
-            ReadOnlySpan<float> plane = output.Slice((4 + c) * count, count);
-            var classVector = new Vector<int>(c);
-            int j = 0;
-            for (; j < vectorEnd; j += width)
+            int blockEnd = Math.Min(count, blockStart + Block);
+            int vectorEnd = Vector.IsHardwareAccelerated ? blockStart + ((blockEnd - blockStart) / width * width) : blockStart;
+            for (int c = 1; c < classes; c++)
             {
-                var value = new Vector<float>(plane[j..]);
-                var current = new Vector<float>(best[j..]);
-                Vector<int> greater = Vector.GreaterThan(value, current);
-                Vector.Max(value, current).CopyTo(best[j..]);
-                Vector.ConditionalSelect(greater, classVector, new Vector<int>(bestClass[j..])).CopyTo(bestClass[j..]);
-            }
-
-            for (; j < count; j++)
-            {
-                if (plane[j] > best[j])
+                int plane = (4 + c) * count;
+                var classVector = new Vector<int>(c);
+                int j = blockStart;
+                for (; j < vectorEnd; j += width)
                 {
-                    best[j] = plane[j];
-                    bestClass[j] = c;
+                    Vector<float> value = Vector.LoadUnsafe(ref outputRef, (nuint)(plane + j));
+                    Vector<float> current = Vector.LoadUnsafe(ref bestRef, (nuint)j);
+                    Vector<int> greater = Vector.GreaterThan(value, current);
+                    Vector.ConditionalSelect(greater, value, current).StoreUnsafe(ref bestRef, (nuint)j);
+                    Vector.ConditionalSelect(greater, classVector, Vector.LoadUnsafe(ref classRef, (nuint)j)).StoreUnsafe(ref classRef, (nuint)j);
+                }
+
+                for (; j < blockEnd; j++)
+                {
+                    float value = output[plane + j];
+                    if (value > best[j])
+                    {
+                        best[j] = value;
+                        bestClass[j] = c;
+                    }
                 }
             }
         }
