@@ -1,0 +1,298 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Lookout.Detection;
+using Lookout.Detection.Datasets;
+using Lookout.Detection.Evaluation;
+using Lookout.Training.Models;
+using static TorchSharp.torch;
+using DetectedObject = Lookout.Detection.Detection;
+
+namespace Lookout.Training.Training;
+
+/// <summary>
+/// Trains <see cref="YoloShapesNet"/> on a VOC dataset: AdamW, linear warm-up then cosine decay,
+/// augmentation, val mAP after each epoch, early stopping on val mAP50-95, checkpoints
+/// (<c>last.ckpt</c>, <c>best.ckpt</c> and <c>state.json</c>), a CSV log and a PNG plot.
+/// </summary>
+internal sealed class Trainer
+{
+    public const string LastCheckpoint = "last.ckpt";
+    public const string BestCheckpoint = "best.ckpt";
+    public const string StateFile = "state.json";
+    public const string CsvFile = "training.csv";
+    public const string PlotFile = "training.png";
+
+    private readonly TrainingOptions _o;
+    private readonly TextWriter _log;
+
+    public Trainer(TrainingOptions options, TextWriter log)
+    {
+        _o = options;
+        _log = log;
+    }
+
+    public IReadOnlyList<EpochRecord> Run(CancellationToken cancellationToken = default)
+    {
+        TorchRuntime.Initialize();
+        random.manual_seed(_o.Seed);
+        Directory.CreateDirectory(_o.Output);
+        var train = VocDataset.Load(_o.Data, "train");
+        var val = VocDataset.ListSplits(_o.Data).Contains("val") ? VocDataset.Load(_o.Data, "val") : null;
+        using var net = new YoloShapesNet(train.ClassNames.Count, _o.Width, _o.InputSize);
+        var records = new List<EpochRecord>();
+        var startEpoch = 0;
+        var best = double.NegativeInfinity;
+        var stepsDone = 0;
+        if (_o.Resume is not null)
+        {
+            net.load(Path.Combine(_o.Resume, LastCheckpoint));
+            var state = JsonSerializer.Deserialize<ResumeState>(File.ReadAllText(Path.Combine(_o.Resume, StateFile)))
+                ?? throw new InvalidDataException($"{Path.Combine(_o.Resume, StateFile)}: empty training state.");
+            (startEpoch, best, stepsDone) = (state.Epoch, state.Best, state.Steps);
+            _log.WriteLine($"resuming after epoch {startEpoch} (best val mAP50-95 {best:F4}); optimizer moments start afresh");
+        }
+        else if (_o.Init is not null)
+        {
+            net.load(_o.Init);
+            _log.WriteLine($"initialized from {_o.Init}");
+        }
+
+        if (_o.FreezeBackbone)
+        {
+            foreach (var module in net.Backbone)
+            {
+                foreach (var p in module.parameters())
+                {
+                    p.requires_grad = false;
+                }
+            }
+        }
+
+        var trainable = net.parameters().Where(p => p.requires_grad).ToList();
+        using var optimizer = optim.AdamW(trainable, _o.LearningRate, weight_decay: _o.WeightDecay);
+        var loss = new YoloLoss(net);
+        var stepsPerEpoch = (train.Images.Count + _o.BatchSize - 1) / _o.BatchSize;
+        var totalSteps = _o.MaxSteps > 0 ? Math.Min(_o.MaxSteps, _o.Epochs * stepsPerEpoch) : _o.Epochs * stepsPerEpoch;
+        var sinceBest = 0;
+        for (var epoch = startEpoch; epoch < _o.Epochs && stepsDone < totalSteps; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var clock = Stopwatch.StartNew();
+            net.train();
+            if (_o.FreezeBackbone)
+            {
+                foreach (var module in net.Backbone)
+                {
+                    module.eval();
+                }
+            }
+
+            var order = Enumerable.Range(0, train.Images.Count).ToArray();
+            new Random(_o.Seed * 7919 + epoch).Shuffle(order);
+            double sum = 0, sumCls = 0, sumBox = 0;
+            var steps = 0;
+            var images = 0;
+            double lr = 0;
+            for (var start = 0; start < order.Length && stepsDone < totalSteps; start += _o.BatchSize)
+            {
+                var batch = order[start..Math.Min(order.Length, start + _o.BatchSize)];
+                var samples = Prepare(train, batch, _o.InputSize, _o.Seed, epoch, augment: true);
+                lr = LearningRate(stepsDone, totalSteps);
+                foreach (var group in optimizer.ParamGroups)
+                {
+                    group.LearningRate = lr;
+                }
+
+                using (var scope = NewDisposeScope())
+                {
+                    var input = Stack(samples);
+                    var (distances, logits) = net.forward(input);
+                    var (total, cls, box) = loss.Compute(distances, logits, samples);
+                    optimizer.zero_grad();
+                    total.backward();
+                    optimizer.step();
+                    sum += total.item<float>();
+                    sumCls += cls.item<float>();
+                    sumBox += box.item<float>();
+                }
+
+                steps++;
+                stepsDone++;
+                images += batch.Length;
+            }
+
+            var trainSeconds = clock.Elapsed.TotalSeconds;
+            var report = val is null ? null : Evaluate(net, val, _o.ValImages);
+            var record = new EpochRecord(
+                epoch + 1, stepsDone, lr, sum / Math.Max(1, steps), sumCls / Math.Max(1, steps), sumBox / Math.Max(1, steps),
+                report?.Map50 ?? double.NaN, report?.Map50To95 ?? double.NaN, images / trainSeconds, clock.Elapsed.TotalSeconds);
+            records.Add(record);
+            _log.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"epoch {record.Epoch}/{_o.Epochs} steps {record.Steps} lr {record.LearningRate:E2} loss {record.Loss:F4} (cls {record.ClsLoss:F4} box {record.BoxLoss:F4}) val mAP50 {record.ValMap50:F4} mAP50-95 {record.ValMap50To95:F4} {record.ImagesPerSecond:F1} img/s {record.Seconds:F0} s"));
+            AppendCsv(record);
+            net.save(Path.Combine(_o.Output, LastCheckpoint));
+            var score = double.IsNaN(record.ValMap50To95) ? -record.Loss : record.ValMap50To95;
+            if (score > best)
+            {
+                best = score;
+                sinceBest = 0;
+                File.Copy(Path.Combine(_o.Output, LastCheckpoint), Path.Combine(_o.Output, BestCheckpoint), overwrite: true);
+            }
+            else
+            {
+                sinceBest++;
+            }
+
+            File.WriteAllText(Path.Combine(_o.Output, StateFile), JsonSerializer.Serialize(new ResumeState(epoch + 1, best, stepsDone)));
+            TrainingPlot.Write(Path.Combine(_o.Output, PlotFile), ReadCsv());
+            if (sinceBest >= _o.Patience)
+            {
+                _log.WriteLine($"early stop: no better val mAP50-95 for {_o.Patience} epochs");
+                break;
+            }
+        }
+
+        return records;
+    }
+
+    /// <summary>Runs the network over a split (no augmentation) and scores it, boxes mapped back to image pixels.</summary>
+    internal static EvaluationReport Evaluate(YoloShapesNet net, DetectionDataset dataset, int maxImages = 0)
+    {
+        net.eval();
+        var evaluator = new MeanAveragePrecisionEvaluator(dataset.ClassNames);
+        var count = maxImages > 0 ? Math.Min(maxImages, dataset.Images.Count) : dataset.Images.Count;
+        const int batchSize = 16;
+        for (var start = 0; start < count; start += batchSize)
+        {
+            var batch = Enumerable.Range(start, Math.Min(batchSize, count - start)).ToArray();
+            var samples = Prepare(dataset, batch, net.InputSize, 0, 0, augment: false);
+            float[] output;
+            using (var scope = NewDisposeScope())
+            using (no_grad())
+            {
+                var (d, l) = net.forward(Stack(samples));
+                output = net.Decode(d, l).contiguous().data<float>().ToArray();
+            }
+
+            for (var k = 0; k < batch.Length; k++)
+            {
+                var image = dataset.Images[batch[k]];
+                evaluator.Add(image.Objects, DecodeImage(output, k, net, dataset.ClassNames, image.Width, image.Height));
+            }
+        }
+
+        return evaluator.Compute();
+    }
+
+    /// <summary>The yolov8-layout output of one image to detections in that image's pixels (score ≥ 0.01, NMS 0.6).</summary>
+    internal static DetectedObject[] DecodeImage(float[] output, int imageIndex, YoloShapesNet net, IReadOnlyList<string> labels, int width, int height)
+    {
+        var n = net.AnchorCount;
+        var rows = 4 + net.Classes;
+        var offset = imageIndex * rows * n;
+        var scale = (float)net.InputSize / Math.Max(width, height);
+        var left = MathF.Round((net.InputSize - MathF.Round(width * scale)) / 2);
+        var top = MathF.Round((net.InputSize - MathF.Round(height * scale)) / 2);
+        var candidates = new List<Candidate>();
+        for (var i = 0; i < n; i++)
+        {
+            var bestClass = 0;
+            var bestScore = 0f;
+            for (var c = 0; c < net.Classes; c++)
+            {
+                var s = output[offset + (4 + c) * n + i];
+                if (s > bestScore)
+                {
+                    bestScore = s;
+                    bestClass = c;
+                }
+            }
+
+            if (bestScore < 0.01f)
+            {
+                continue;
+            }
+
+            float cx = output[offset + i], cy = output[offset + n + i], w = output[offset + 2 * n + i], h = output[offset + 3 * n + i];
+            var box = new BoxF((cx - w / 2 - left) / scale, (cy - h / 2 - top) / scale, (cx + w / 2 - left) / scale, (cy + h / 2 - top) / scale).Clip(width, height);
+            candidates.Add(new Candidate(box, bestScore, bestClass));
+        }
+
+        var kept = Nms.Apply(candidates.ToArray(), 0.6f, classAgnostic: false, maxDetections: 100);
+        var detections = new DetectedObject[kept.Length];
+        for (var k = 0; k < kept.Length; k++)
+        {
+            var c = candidates[kept[k]];
+            detections[k] = new DetectedObject(c.ClassId, labels[c.ClassId], c.Score, c.Box);
+        }
+
+        return detections;
+    }
+
+    private static List<TrainingSample> Prepare(DetectionDataset dataset, int[] batch, int inputSize, int seed, int epoch, bool augment)
+    {
+        var samples = new TrainingSample[batch.Length];
+        Parallel.For(0, batch.Length, k =>
+        {
+            // Seeded per (seed, epoch, image): the augmentation does not depend on thread scheduling.
+            var rng = augment ? new Random(unchecked((seed * 31 + epoch) * 1_000_003 + batch[k])) : null;
+            samples[k] = SamplePreparer.Prepare(dataset.Images[batch[k]], inputSize, rng);
+        });
+        return [.. samples];
+    }
+
+    private static Tensor Stack(IReadOnlyList<TrainingSample> samples)
+    {
+        var per = samples[0].Pixels.Length;
+        var side = (long)Math.Sqrt(per / 3);
+        var all = new float[samples.Count * per];
+        for (var k = 0; k < samples.Count; k++)
+        {
+            samples[k].Pixels.CopyTo(all, k * per);
+        }
+
+        return tensor(all, [samples.Count, 3, side, side]);
+    }
+
+    private double LearningRate(int step, int totalSteps)
+    {
+        var warmup = Math.Min(_o.WarmupSteps, Math.Max(1, totalSteps / 5));
+        if (step < warmup)
+        {
+            return _o.LearningRate * (step + 1) / warmup;
+        }
+
+        var progress = (double)(step - warmup) / Math.Max(1, totalSteps - warmup);
+        const double floor = 0.02;
+        return _o.LearningRate * (floor + (1 - floor) * 0.5 * (1 + Math.Cos(Math.PI * progress)));
+    }
+
+    private void AppendCsv(EpochRecord r)
+    {
+        var path = Path.Combine(_o.Output, CsvFile);
+        if (!File.Exists(path))
+        {
+            File.WriteAllText(path, "epoch,steps,lr,loss,cls_loss,box_loss,val_map50,val_map50_95,images_per_s,seconds\n");
+        }
+
+        File.AppendAllText(path, string.Create(
+            CultureInfo.InvariantCulture,
+            $"{r.Epoch},{r.Steps},{r.LearningRate:G6},{r.Loss:G6},{r.ClsLoss:G6},{r.BoxLoss:G6},{r.ValMap50:G6},{r.ValMap50To95:G6},{r.ImagesPerSecond:G6},{r.Seconds:G6}\n"));
+    }
+
+    private List<EpochRecord> ReadCsv()
+    {
+        var list = new List<EpochRecord>();
+        foreach (var line in File.ReadLines(Path.Combine(_o.Output, CsvFile)).Skip(1))
+        {
+            var f = line.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            list.Add(new EpochRecord((int)f[0], (int)f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9]));
+        }
+
+        return list;
+    }
+
+    private sealed record ResumeState(int Epoch, double Best, int Steps);
+}

@@ -1,0 +1,40 @@
+namespace Lookout.Training.Training;
+
+/// <summary>What <c>lookout-train train</c> was asked to do.</summary>
+internal sealed record TrainingOptions
+{
+    public required string Data { get; init; }
+
+    public required string Output { get; init; }
+
+    public int Epochs { get; init; } = 60;
+
+    public int BatchSize { get; init; } = 16;
+
+    public double LearningRate { get; init; } = 2e-3;
+
+    public double WeightDecay { get; init; } = 5e-4;
+
+    public int WarmupSteps { get; init; } = 300;
+
+    public int InputSize { get; init; } = 320;
+
+    public int Width { get; init; } = 16;
+
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Stop after this many epochs without a better val mAP50-95.</summary>
+    public int Patience { get; init; } = 12;
+
+    /// <summary>Stop after this many optimizer steps (0: no limit), for smoke runs.</summary>
+    public int MaxSteps { get; init; }
+
+    /// <summary>Images of the val split used per evaluation (0: all).</summary>
+    public int ValImages { get; init; }
+
+    public string? Resume { get; init; }
+
+    public string? Init { get; init; }
+
+    public bool FreezeBackbone { get; init; }
+}

@@ -1,0 +1,191 @@
+using Lookout.Training.Models;
+using static TorchSharp.torch;
+
+namespace Lookout.Training.Training;
+
+/// <summary>
+/// Loss of <see cref="YoloShapesNet"/>. Assignment (on the CPU, per image) is centre sampling as in
+/// FCOS: a grid point is positive for an object when it lies inside the box, within 2.5 strides of its
+/// centre, on a level whose size range fits the object; the smallest such object wins, and an object
+/// that got no point takes the nearest one. Classification is BCE (1 for a positive's class, 0
+/// elsewhere) summed over points and divided by the number of positives; the box term is 1 − GIoU
+/// over positives. Points on difficult objects are ignored.
+/// </summary>
+internal sealed class YoloLoss
+{
+    private const float CenterRadius = 2.5f;
+    private const float BoxWeight = 2.5f;
+
+    private readonly YoloShapesNet _net;
+
+    public YoloLoss(YoloShapesNet net) => _net = net;
+
+    public (Tensor Total, Tensor Cls, Tensor Box) Compute(Tensor distances, Tensor logits, IReadOnlyList<TrainingSample> samples)
+    {
+        var batch = samples.Count;
+        var n = _net.AnchorCount;
+        var classes = _net.Classes;
+        var clsTarget = new float[batch * n * classes];
+        var ignore = new float[batch * n];
+        var positive = new List<long>();
+        var boxTarget = new List<float>();
+        var positiveClass = new List<long>();
+        for (var b = 0; b < batch; b++)
+        {
+            var assigned = Assign(samples[b]);
+            for (var i = 0; i < n; i++)
+            {
+                var g = assigned[i];
+                if (g < 0)
+                {
+                    continue;
+                }
+
+                if (samples[b].Difficult[g])
+                {
+                    ignore[b * n + i] = 1;
+                    continue;
+                }
+
+                positive.Add(b * n + i);
+                positiveClass.Add(samples[b].Classes[g]);
+                boxTarget.AddRange(samples[b].Boxes.AsSpan(4 * g, 4));
+            }
+        }
+
+        var (centers, strides) = _net.Anchors;
+        using var anchorCenters = tensor(centers, [1, n, 2]);
+        using var anchorStrides = tensor(strides, [1, n, 1]);
+        var d = distances.permute(0, 2, 1) * anchorStrides;
+        var predicted = cat([anchorCenters - d[.., .., 0..2], anchorCenters + d[.., .., 2..4]], 2).reshape(-1, 4);
+        var logitsFlat = logits.permute(0, 2, 1).reshape(-1, classes);
+        var positives = Math.Max(1, positive.Count);
+        Tensor boxLoss;
+        Tensor target;
+        if (positive.Count > 0)
+        {
+            using var index = tensor(positive.ToArray());
+            var predictedPos = predicted.index_select(0, index);
+            using var targetPos = tensor(boxTarget.ToArray(), [positive.Count, 4]);
+            var giou = GIoU(predictedPos, targetPos);
+            boxLoss = (1 - giou).sum() / positives;
+            using var cls = tensor(positiveClass.ToArray());
+            var flatIndex = index * classes + cls;
+            target = zeros(batch * n * classes);
+            target = target.index_put_(ones(positive.Count), flatIndex);
+            target = target.reshape(-1, classes);
+        }
+        else
+        {
+            boxLoss = zeros(1).sum();
+            target = zeros(batch * n, classes);
+        }
+
+        using var keep = 1 - tensor(ignore, [batch * n, 1]);
+        var bce = nn.functional.binary_cross_entropy_with_logits(logitsFlat, target, reduction: nn.Reduction.None);
+        var clsLoss = (bce * keep).sum() / positives;
+        return (clsLoss + BoxWeight * boxLoss, clsLoss, boxLoss);
+    }
+
+    /// <summary>For each grid point, the index of the object it is assigned to, or −1.</summary>
+    internal int[] Assign(TrainingSample sample)
+    {
+        var (centers, strides) = _net.Anchors;
+        var n = strides.Length;
+        var assigned = new int[n];
+        Array.Fill(assigned, -1);
+        var areas = new float[n];
+        var objects = sample.Classes.Length;
+        var hasPoint = new bool[objects];
+        for (var i = 0; i < n; i++)
+        {
+            float ax = centers[2 * i], ay = centers[2 * i + 1], s = strides[i];
+            for (var g = 0; g < objects; g++)
+            {
+                float x1 = sample.Boxes[4 * g], y1 = sample.Boxes[4 * g + 1], x2 = sample.Boxes[4 * g + 2], y2 = sample.Boxes[4 * g + 3];
+                if (ax <= x1 || ax >= x2 || ay <= y1 || ay >= y2 || !LevelFits(Math.Max(x2 - x1, y2 - y1), s))
+                {
+                    continue;
+                }
+
+                if (Math.Abs(ax - (x1 + x2) / 2) > CenterRadius * s || Math.Abs(ay - (y1 + y2) / 2) > CenterRadius * s)
+                {
+                    continue;
+                }
+
+                var area = (x2 - x1) * (y2 - y1);
+                if (assigned[i] < 0 || area < areas[i])
+                {
+                    assigned[i] = g;
+                    areas[i] = area;
+                }
+            }
+
+            if (assigned[i] >= 0)
+            {
+                hasPoint[assigned[i]] = true;
+            }
+        }
+
+        for (var g = 0; g < objects; g++)
+        {
+            if (hasPoint[g])
+            {
+                continue;
+            }
+
+            float x1 = sample.Boxes[4 * g], y1 = sample.Boxes[4 * g + 1], x2 = sample.Boxes[4 * g + 2], y2 = sample.Boxes[4 * g + 3];
+            float cx = (x1 + x2) / 2, cy = (y1 + y2) / 2, extent = Math.Max(x2 - x1, y2 - y1);
+            var best = -1;
+            var bestDistance = float.MaxValue;
+            for (var i = 0; i < n; i++)
+            {
+                if (!LevelFits(extent, strides[i]) || assigned[i] >= 0)
+                {
+                    continue;
+                }
+
+                var distance = MathF.Abs(centers[2 * i] - cx) + MathF.Abs(centers[2 * i + 1] - cy);
+                if (distance < bestDistance)
+                {
+                    bestDistance = distance;
+                    best = i;
+                }
+            }
+
+            if (best >= 0)
+            {
+                assigned[best] = g;
+            }
+        }
+
+        return assigned;
+    }
+
+    /// <summary>Which stride handles an object of this extent (input pixels); the ranges overlap.</summary>
+    private static bool LevelFits(float extent, float stride) => stride switch
+    {
+        8 => extent <= 64,
+        16 => extent > 32 && extent <= 128,
+        _ => extent > 96,
+    };
+
+    private static Tensor GIoU(Tensor a, Tensor b)
+    {
+        var ix1 = maximum(a[.., 0], b[.., 0]);
+        var iy1 = maximum(a[.., 1], b[.., 1]);
+        var ix2 = minimum(a[.., 2], b[.., 2]);
+        var iy2 = minimum(a[.., 3], b[.., 3]);
+        var inter = (ix2 - ix1).clamp_min(0) * (iy2 - iy1).clamp_min(0);
+        var areaA = (a[.., 2] - a[.., 0]).clamp_min(0) * (a[.., 3] - a[.., 1]).clamp_min(0);
+        var areaB = (b[.., 2] - b[.., 0]) * (b[.., 3] - b[.., 1]);
+        var union = areaA + areaB - inter + 1e-7f;
+        var iou = inter / union;
+        var ex1 = minimum(a[.., 0], b[.., 0]);
+        var ey1 = minimum(a[.., 1], b[.., 1]);
+        var ex2 = maximum(a[.., 2], b[.., 2]);
+        var ey2 = maximum(a[.., 3], b[.., 3]);
+        var enclosing = (ex2 - ex1) * (ey2 - ey1) + 1e-7f;
+        return iou - (enclosing - union) / enclosing;
+    }
+}

@@ -1,0 +1,54 @@
+using Lookout.Training.Synthetic;
+using Lookout.Training.Training;
+using OpenCvSharp;
+
+namespace Lookout.Training.Tests.Training;
+
+public sealed class TrainerTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "lookout-train-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Run_TinySyntheticSet_LossFallsAndReportsAreWritten()
+    {
+        var data = Path.Combine(_root, "data");
+        var output = Path.Combine(_root, "run");
+        SyntheticDatasetWriter.Write(data, 32, 11, [new Size(256, 256)], (0.75, 0.25, 0));
+        var options = new TrainingOptions
+        {
+            Data = data,
+            Output = output,
+            Epochs = 12,
+            BatchSize = 8,
+            InputSize = 128,
+            Width = 8,
+            LearningRate = 5e-3,
+            WarmupSteps = 4,
+            Patience = 100,
+        };
+
+        var records = new Trainer(options, TextWriter.Null).Run();
+
+        Assert.Equal(12, records.Count);
+        // Per-epoch means over 3 augmented steps are noisy: compare the first two epochs with the last three.
+        var first = records.Take(2).Average(r => r.Loss);
+        var last = records.TakeLast(3).Average(r => r.Loss);
+        Assert.True(last < 0.95 * first, $"loss {first:F4} -> {last:F4}");
+        Assert.True(records.TakeLast(3).Average(r => r.BoxLoss) < 0.92 * records.Take(2).Average(r => r.BoxLoss), "box loss did not fall");
+        Assert.All(records, r => Assert.InRange(r.ValMap50, 0, 1));
+        foreach (var file in new[] { Trainer.LastCheckpoint, Trainer.BestCheckpoint, Trainer.StateFile, Trainer.CsvFile, Trainer.PlotFile })
+        {
+            Assert.True(File.Exists(Path.Combine(output, file)), file);
+        }
+
+        Assert.Equal(13, File.ReadAllLines(Path.Combine(output, Trainer.CsvFile)).Length);
+    }
+}
