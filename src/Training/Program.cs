@@ -5,7 +5,7 @@ namespace Lookout.Training;
 internal static class Program
 {
     private const string Usage =
-        "usage:\n" + SynthCommand.Usage;
+        "usage:\n" + SynthCommand.Usage + "\n" + TrainCommand.Usage;
 
     private static int Main(string[] args)
     {
@@ -21,6 +21,8 @@ internal static class Program
             return args[0] switch
             {
                 "synth" => SynthCommand.Run(new Arguments(args[1..], new HashSet<string>()), Console.Out),
+                "train" => TrainCommand.Train(new Arguments(args[1..], new HashSet<string>()), Console.Out),
+                "export" => TrainCommand.Export(new Arguments(args[1..], new HashSet<string>()), Console.Out),
                 _ => throw new UsageException($"unknown verb '{args[0]}'."),
             };
         }
@@ -28,6 +30,11 @@ internal static class Program
         {
             Console.Error.WriteLine($"lookout-train: {e.Message}\n{Usage}");
             return 2;
+        }
+        catch (Detection.Datasets.DatasetException e)
+        {
+            Console.Error.WriteLine($"lookout-train: {e.Message}");
+            return 1;
         }
         catch (IOException e)
         {

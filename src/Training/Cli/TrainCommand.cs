@@ -1,0 +1,68 @@
+using Lookout.Training.Export;
+using Lookout.Training.Models;
+using Lookout.Training.Training;
+
+namespace Lookout.Training.Cli;
+
+/// <summary>
+/// <c>train --data VOC_DIR --out RUN_DIR [...]</c> trains the YOLO shapes network;
+/// <c>export --checkpoint CKPT --out MODEL.onnx [...]</c> writes it as ONNX (yolov8 layout).
+/// </summary>
+internal static class TrainCommand
+{
+    public const string Usage =
+        "lookout-train train --data VOC_DIR --out RUN_DIR [--epochs 60] [--batch 16] [--lr 0.002] [--imgsz 320] [--width 16]\n" +
+        "                    [--seed 1] [--patience 12] [--max-steps N] [--val-images N] [--resume RUN_DIR] [--init CKPT --freeze backbone]\n" +
+        "lookout-train export --checkpoint CKPT --out MODEL.onnx [--imgsz 320] [--width 16] [--labels FILE]";
+
+    public static int Train(Arguments args, TextWriter output)
+    {
+        var freeze = args.String("freeze");
+        if (freeze is not null and not "backbone")
+        {
+            throw new UsageException($"--freeze '{freeze}': only 'backbone' can be frozen.");
+        }
+
+        var options = new TrainingOptions
+        {
+            Data = args.RequiredString("data"),
+            Output = args.RequiredString("out"),
+            Epochs = args.Int("epochs", 60, 1, 10_000),
+            BatchSize = args.Int("batch", 16, 1, 1024),
+            LearningRate = args.Double("lr", 2e-3, 1e-6, 1),
+            InputSize = args.Int("imgsz", 320, 64, 1280),
+            Width = args.Int("width", 16, 4, 128),
+            Seed = args.Int("seed", 1),
+            Patience = args.Int("patience", 12, 1, 10_000),
+            MaxSteps = args.Int("max-steps", 0, 0, int.MaxValue),
+            ValImages = args.Int("val-images", 0, 0, int.MaxValue),
+            Resume = args.String("resume"),
+            Init = args.String("init"),
+            FreezeBackbone = freeze is not null,
+        };
+        args.EnsureAllUsed();
+        if (options.InputSize % 32 != 0)
+        {
+            throw new UsageException($"--imgsz {options.InputSize} must be a multiple of 32 (the largest stride).");
+        }
+
+        new Trainer(options, output).Run();
+        return 0;
+    }
+
+    public static int Export(Arguments args, TextWriter output)
+    {
+        var checkpoint = args.RequiredString("checkpoint");
+        var path = args.RequiredString("out");
+        var size = args.Int("imgsz", 320, 64, 1280);
+        var width = args.Int("width", 16, 4, 128);
+        var labelsFile = args.String("labels");
+        args.EnsureAllUsed();
+        var labels = labelsFile is null ? Synthetic.ShapeClasses.Names : Detection.Datasets.ClassNameList.Read(labelsFile);
+        using var net = new YoloShapesNet(labels.Count, width, size);
+        net.load(checkpoint);
+        OnnxExporter.Export(net, path, labels);
+        output.WriteLine($"wrote {path} (yolov8 layout, {size}x{size}, {labels.Count} classes)");
+        return 0;
+    }
+}
