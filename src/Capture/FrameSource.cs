@@ -1,5 +1,5 @@
 using System.Reactive.Disposables;
-using System.Reactive.Linq;
+using Lookout.Capture.Flow;
 
 namespace Lookout.Capture;
 
@@ -18,7 +18,7 @@ public abstract class FrameSource : IFrameSource
     public abstract SourceInfo Info { get; }
 
     public IObservable<Frame> Frames(CancellationToken stop = default) =>
-        Observable.Create<Frame>(observer =>
+        OwnedObservable.Create<Frame>(observer =>
         {
             if (Interlocked.Exchange(ref _subscribed, 1) == 1)
             {

@@ -1,5 +1,4 @@
 using System.Reactive.Disposables;
-using System.Reactive.Linq;
 
 namespace Lookout.Capture.Flow;
 
@@ -21,7 +20,7 @@ public static class BoundedHop
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        return Observable.Create<T>(observer =>
+        return OwnedObservable.Create<T>(observer =>
         {
             var hop = new Hop<T>(observer, capacity, threadName);
             var upstream = new SingleAssignmentDisposable();

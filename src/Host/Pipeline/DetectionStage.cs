@@ -1,5 +1,5 @@
-using System.Reactive.Linq;
 using Lookout.Capture;
+using Lookout.Capture.Flow;
 using Lookout.Overlay;
 
 namespace Lookout.Host.Pipeline;
@@ -9,20 +9,56 @@ public static class DetectionStage
 {
     /// <remarks>
     /// Ownership: each input frame moves into the emitted <see cref="DetectedFrame"/>. When the
-    /// detector throws, the frame is disposed here and the error ends the sequence.
+    /// detector throws, the frame is disposed here and the error ends the sequence; frames that
+    /// still arrive after that are disposed too.
     /// </remarks>
     public static IObservable<DetectedFrame> Detect(this IObservable<Frame> frames, DetectFunc detect) =>
-        frames.Select(frame =>
+        OwnedObservable.Create<DetectedFrame>(observer => frames.Subscribe(new Stage(observer, detect)));
+
+    private sealed class Stage(IObserver<DetectedFrame> downstream, DetectFunc detect) : IObserver<Frame>
+    {
+        private bool _faulted;
+
+        public void OnNext(Frame frame)
         {
+            if (_faulted)
+            {
+                frame.Dispose();
+                return;
+            }
+
+            DetectedFrame result;
             try
             {
                 var detections = detect(frame.Image, out var timings);
-                return new DetectedFrame(frame, detections, timings);
+                result = new DetectedFrame(frame, detections, timings);
             }
-            catch
+            catch (Exception e)
             {
                 frame.Dispose();
-                throw;
+                _faulted = true;
+                downstream.OnError(e);
+                return;
             }
-        });
+
+            downstream.OnNext(result);
+        }
+
+        public void OnError(Exception error)
+        {
+            if (!_faulted)
+            {
+                _faulted = true;
+                downstream.OnError(error);
+            }
+        }
+
+        public void OnCompleted()
+        {
+            if (!_faulted)
+            {
+                downstream.OnCompleted();
+            }
+        }
+    }
 }

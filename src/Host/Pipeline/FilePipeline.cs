@@ -78,22 +78,43 @@ public sealed class FilePipeline
         {
             using (value)
             {
-                var start = Stopwatch.GetTimestamp();
-                var hud = _overlay.Hud
-                    ? _hud.Update(value.Timings.InferenceMs, Stopwatch.GetElapsedTime(value.Frame.CapturedAt).TotalMilliseconds, value.Dropped)
-                    : null;
-                _renderer.Draw(value.Frame.Image, _overlay.Boxes ? value.Detections : [], hud);
-                var drawn = Stopwatch.GetTimestamp();
-                for (var i = 0; i < _sinks.Count; i++)
+                if (_done.Task.IsCompleted)
                 {
-                    _sinks[i].Write(value);
+                    return;
                 }
 
-                var written = Stopwatch.GetTimestamp();
-                _stats.Record(value, Stopwatch.GetElapsedTime(start, drawn).TotalMilliseconds, Stopwatch.GetElapsedTime(drawn, written).TotalMilliseconds);
+                try
+                {
+                    Write(value);
+                }
+                catch (Exception e)
+                {
+                    // Do not throw into the hop: Rx would detach this observer and the error would be
+                    // lost. Fault the run instead; RunAsync then disposes the chain, which drains and
+                    // disposes every frame still in flight.
+                    _done.TrySetException(e);
+                    return;
+                }
             }
 
             _progress?.Invoke(_stats.Frames);
+        }
+
+        private void Write(DetectedFrame value)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var hud = _overlay.Hud
+                ? _hud.Update(value.Timings.InferenceMs, Stopwatch.GetElapsedTime(value.Frame.CapturedAt).TotalMilliseconds, value.Dropped)
+                : null;
+            _renderer.Draw(value.Frame.Image, _overlay.Boxes ? value.Detections : [], hud);
+            var drawn = Stopwatch.GetTimestamp();
+            for (var i = 0; i < _sinks.Count; i++)
+            {
+                _sinks[i].Write(value);
+            }
+
+            var written = Stopwatch.GetTimestamp();
+            _stats.Record(value, Stopwatch.GetElapsedTime(start, drawn).TotalMilliseconds, Stopwatch.GetElapsedTime(drawn, written).TotalMilliseconds);
         }
 
         public void OnError(Exception error) => _done.TrySetException(error);

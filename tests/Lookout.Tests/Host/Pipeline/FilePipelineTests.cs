@@ -1,0 +1,117 @@
+using Lookout.Capture;
+using Lookout.Detection;
+using Lookout.Host.Pipeline;
+using Lookout.Overlay;
+using Lookout.Overlay.Sinks;
+using Lookout.Tests.Support;
+using OpenCvSharp;
+
+namespace Lookout.Tests.Host.Pipeline;
+
+public sealed class FilePipelineTests
+{
+    [Fact]
+    public async Task RunAsync_SlowDetector_ProcessesEveryFrameInOrder()
+    {
+        using var dir = new TempDir();
+        var path = TestVideos.Write(dir.File("clip.avi"), 40);
+        var before = Frame.LiveCount;
+        using var source = VideoFileSource.Open(path);
+        var sink = new RecordingSink();
+        var pipeline = new FilePipeline(source, SlowDetector(TimeSpan.FromMilliseconds(5)), [sink], new OverlayOptions(), queueCapacity: 2);
+
+        var stats = await pipeline.RunAsync(CancellationToken.None);
+
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => (long)i), sink.Indices);
+        Assert.Equal(40, stats.Frames);
+        Assert.Equal(40, stats.Detections);
+        FrameAssert.NoLiveFrames(before);
+    }
+
+    [Fact]
+    public async Task RunAsync_Stopped_DrainsWhatWasReadAndEndsCleanly()
+    {
+        using var dir = new TempDir();
+        var path = TestVideos.Write(dir.File("clip.avi"), 200);
+        var before = Frame.LiveCount;
+        using var source = VideoFileSource.Open(path);
+        using var stop = new CancellationTokenSource();
+        var sink = new RecordingSink { OnWrite = i => { if (i == 5) { stop.Cancel(); } } };
+        var pipeline = new FilePipeline(source, SlowDetector(TimeSpan.FromMilliseconds(2)), [sink], new OverlayOptions(), queueCapacity: 2);
+
+        var stats = await pipeline.RunAsync(stop.Token);
+
+        // Frames already in the queues when the stop came are still written, in order, and nothing leaks.
+        Assert.InRange(stats.Frames, 6, 199);
+        Assert.Equal(Enumerable.Range(0, (int)stats.Frames).Select(i => (long)i), sink.Indices);
+        FrameAssert.NoLiveFrames(before);
+    }
+
+    [Fact]
+    public async Task RunAsync_DetectorFails_FaultsWithItsErrorAndLeaksNoFrame()
+    {
+        using var dir = new TempDir();
+        var path = TestVideos.Write(dir.File("clip.avi"), 60);
+        var before = Frame.LiveCount;
+        using var source = VideoFileSource.Open(path);
+        var calls = 0;
+        DetectFunc failing = (Mat image, out DetectionTimings timings) =>
+        {
+            timings = default;
+            return ++calls == 10 ? throw new InvalidDataException("inference failed") : [];
+        };
+        var pipeline = new FilePipeline(source, failing, [new RecordingSink()], new OverlayOptions(), queueCapacity: 2);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => pipeline.RunAsync(CancellationToken.None));
+
+        Assert.Equal("inference failed", error.Message);
+        FrameAssert.NoLiveFrames(before);
+    }
+
+    [Fact]
+    public async Task RunAsync_SinkFails_FaultsWithItsErrorAndLeaksNoFrame()
+    {
+        using var dir = new TempDir();
+        var path = TestVideos.Write(dir.File("clip.avi"), 60);
+        var before = Frame.LiveCount;
+        using var source = VideoFileSource.Open(path);
+        var sink = new RecordingSink { OnWrite = i => { if (i == 7) { throw new OutputException("disk full"); } } };
+        var pipeline = new FilePipeline(source, SlowDetector(TimeSpan.Zero), [sink], new OverlayOptions(), queueCapacity: 2);
+
+        await Assert.ThrowsAsync<OutputException>(() => pipeline.RunAsync(CancellationToken.None));
+
+        FrameAssert.NoLiveFrames(before);
+    }
+
+    private static DetectFunc SlowDetector(TimeSpan delay) => (Mat image, out DetectionTimings timings) =>
+    {
+        if (delay > TimeSpan.Zero)
+        {
+            Thread.Sleep(delay);
+        }
+
+        timings = new DetectionTimings(0, delay.TotalMilliseconds, 0);
+        return [new Detection.Detection(0, "thing", 0.9f, new BoxF(1, 1, 10, 10))];
+    };
+
+    private sealed class RecordingSink : IFrameSink
+    {
+        public List<long> Indices { get; } = [];
+
+        public Action<long>? OnWrite { get; init; }
+
+        public void Write(DetectedFrame frame)
+        {
+            Indices.Add(frame.Frame.Index);
+            OnWrite?.Invoke(frame.Frame.Index);
+        }
+
+        public void Complete()
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
