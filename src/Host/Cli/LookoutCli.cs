@@ -15,7 +15,7 @@ public static class LookoutCli
         root.Subcommands.Add(annotate);
 
         // With no verb, annotate the configured default input with the configured default model.
-        root.SetAction((result, _) => LookoutHost.RunAsync<AnnotateService>(new Dictionary<string, string?>(), AddAnnotateJob));
+        root.SetAction((result, _) => LookoutHost.RunAsync<JobService<AnnotateJob>>(new Dictionary<string, string?>(), AddJob<AnnotateJob>));
         annotate.SetAction((result, _) =>
         {
             var overrides = annotateMap.Overrides(result);
@@ -24,14 +24,36 @@ public static class LookoutCli
                 overrides["Source:Input"] = input;
             }
 
-            return LookoutHost.RunAsync<AnnotateService>(overrides, AddAnnotateJob);
+            return LookoutHost.RunAsync<JobService<AnnotateJob>>(overrides, AddJob<AnnotateJob>);
         });
+
+        var eval = BuildEval(out var evalMap);
+        root.Subcommands.Add(eval);
+        eval.SetAction((result, _) => LookoutHost.RunAsync<JobService<EvalJob>>(evalMap.Overrides(result), services =>
+        {
+            services.AddOptions<EvalOptions>().BindConfiguration(EvalOptions.SectionName);
+            AddJob<EvalJob>(services);
+        }));
 
         // The host handles SIGINT/SIGTERM itself (drain, finalize outputs), so the parser must not.
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
-    private static void AddAnnotateJob(IServiceCollection services) => services.AddSingleton<AnnotateJob>();
+    private static void AddJob<TJob>(IServiceCollection services)
+        where TJob : class, IJob => services.AddSingleton<TJob>();
+
+    private static Command BuildEval(out OptionMap map)
+    {
+        map = new OptionMap();
+        var command = new Command("eval", "Score a detector on a labelled dataset: per-class AP, VOC mAP50 and COCO-style mAP50-95 (difficult objects ignored).");
+        AddDetectorOptions(map, $"Score threshold (default {EvalOptions.DefaultScoreThreshold}, so the precision-recall curve is complete).");
+        map.Add(new Option<string>("--data") { Description = "PASCAL VOC folder (Annotations/, JPEGImages/, ImageSets/Main/) or YOLO-txt folder (images/, labels/, classes.txt).", Required = true }, "Eval:Data");
+        map.Add(new Option<string>("--split") { Description = "Split to score (default: test when the dataset has one, else every image)." }, "Eval:Split");
+        map.Add(new Option<string>("--json") { Description = "Also write the report as JSON to this file." }, "Eval:Json");
+        map.AddFlag(new Option<bool>("--no-progress") { Description = "No progress bar on standard error." }, "Outputs:Progress", "false");
+        map.AddTo(command);
+        return command;
+    }
 
     private static Command BuildAnnotate(out OptionMap map, out Argument<string?> input)
     {
@@ -43,7 +65,7 @@ public static class LookoutCli
         };
         var command = new Command("annotate", "Detect objects in a video, an image or an image folder as fast as the machine allows; write an annotated video or images and JSON lines.");
         command.Arguments.Add(input);
-        AddDetectorOptions(map);
+        AddDetectorOptions(map, "Score threshold (default: the card's).");
         map.Add(new Option<string>("--output", "-o") { Description = "Annotated video (.mp4 mp4v, .avi MJPG/XVID), or image file/folder for image inputs." }, "Outputs:Video");
         map.Add(new Option<string>("--detections") { Description = "JSON lines file, one object per frame; '-' for standard output." }, "Outputs:Detections");
         map.Add(new Option<string>("--codec") { Description = "Video encoder four-character code: mp4v (default), MJPG, XVID." }, "Outputs:Codec");
@@ -54,11 +76,11 @@ public static class LookoutCli
         return command;
     }
 
-    private static void AddDetectorOptions(OptionMap map)
+    private static void AddDetectorOptions(OptionMap map, string scoreDescription)
     {
         map.Add(new Option<string>("--model", "-m") { Description = $"ONNX detector (default: {AnnotateJob.DefaultModel}). Its card <model>.json beside it says how to run it." }, "Detector:ModelPath");
         map.Add(new Option<string>("--card") { Description = "Model card JSON, when it is not beside the model." }, "Detector:CardPath");
-        map.Add(new Option<float>("--score") { Description = "Score threshold (default: the card's)." }, "Detector:ScoreThreshold");
+        map.Add(new Option<float>("--score") { Description = scoreDescription }, "Detector:ScoreThreshold");
         map.Add(new Option<float>("--iou") { Description = "NMS IoU threshold (default: the card's)." }, "Detector:IouThreshold");
         map.AddFlag(new Option<bool>("--agnostic-nms") { Description = "Let boxes of different classes suppress each other." }, "Detector:AgnosticNms");
         map.Add(new Option<int>("--max-detections") { Description = "Keep at most N detections per frame (default 300)." }, "Detector:MaxDetections");

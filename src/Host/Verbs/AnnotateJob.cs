@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Lookout.Host.Verbs;
 
 /// <summary><c>lookout annotate</c>: a video, an image or an image folder through the file-mode pipeline.</summary>
-public sealed partial class AnnotateJob
+public sealed partial class AnnotateJob : IJob
 {
     /// <summary>The in-repo model that <c>lookout</c> uses when no <c>--model</c> is given.</summary>
     public const string DefaultModel = "models/lookout-yolo-shapes.onnx";
@@ -31,6 +31,8 @@ public sealed partial class AnnotateJob
         _loggers = loggers;
         _logger = loggers.CreateLogger("lookout.annotate");
     }
+
+    public string Name => "annotate";
 
     /// <summary>Runs to the end of the input, or until <paramref name="stop"/>; returns the exit code.</summary>
     /// <exception cref="SourceException">The input is missing or unreadable.</exception>

@@ -1,0 +1,122 @@
+using Lookout.Detection;
+using Lookout.Detection.Datasets;
+using Lookout.Detection.Evaluation;
+using Lookout.Host.Reporting;
+using Lookout.Overlay;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Lookout.Host.Verbs;
+
+/// <summary>
+/// <c>lookout eval</c>: runs any detector over a labelled dataset split and prints per-class AP,
+/// mAP50 (VOC all-point) and mAP50-95 (COCO-style); the last line is <c>mAP50=… mAP50-95=…</c>.
+/// </summary>
+public sealed partial class EvalJob : IJob
+{
+    private readonly EvalOptions _eval;
+    private readonly DetectorOptions _detector;
+    private readonly OutputOptions _outputs;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+
+    public EvalJob(IOptions<EvalOptions> eval, IOptions<DetectorOptions> detector, IOptions<OutputOptions> outputs, ILoggerFactory loggers)
+    {
+        _eval = eval.Value;
+        _detector = detector.Value;
+        _outputs = outputs.Value;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger("lookout.eval");
+    }
+
+    public string Name => "eval";
+
+    public Task<int> RunAsync(CancellationToken stop)
+    {
+        if (string.IsNullOrWhiteSpace(_eval.Data))
+        {
+            throw new DatasetException("(none)", "no dataset given. Pass a VOC or YOLO-txt folder: lookout eval --model M.onnx --data DIR.");
+        }
+
+        var dataset = LoadDataset(PathResolver.Resolve(_eval.Data), _eval.Split, _loggers.CreateLogger("lookout.dataset"));
+        var configured = new DetectorOptions
+        {
+            ModelPath = _detector.ModelPath,
+            CardPath = _detector.CardPath,
+            ScoreThreshold = _detector.ScoreThreshold ?? EvalOptions.DefaultScoreThreshold,
+            IouThreshold = _detector.IouThreshold,
+            AgnosticNms = _detector.AgnosticNms,
+            MaxDetections = _detector.MaxDetections,
+            Device = _detector.Device,
+            DeviceId = _detector.DeviceId,
+            IntraOpThreads = _detector.IntraOpThreads,
+        };
+        using var detector = AnnotateJob.OpenDetector(configured, _loggers.CreateLogger("lookout.detection"));
+        var missing = dataset.ClassNames.Where(c => !detector.Labels.Contains(c)).ToArray();
+        if (missing.Length == dataset.ClassNames.Count)
+        {
+            throw new ModelException(
+                $"{detector.ModelPath}: the model knows none of the dataset's classes ({string.Join(", ", dataset.ClassNames)}); its labels are {string.Join(", ", detector.Labels.Take(10))}. Check --model or the card's labels.");
+        }
+
+        if (missing.Length > 0)
+        {
+            LogMissingClasses(_logger, string.Join(", ", missing));
+        }
+
+        LogStarting(_logger, dataset.Root, dataset.Split ?? "all", dataset.Images.Count, detector.Card.Name, detector.ExecutionProvider, detector.ScoreThreshold);
+        var bar = _outputs.Progress ? new ProgressBar(Console.Error, dataset.Images.Count, !Console.IsErrorRedirected) : null;
+        var report = DatasetEvaluator.Evaluate(dataset, detector.Detect, bar is null ? null : new Progress(bar), stop);
+        bar?.Finish(dataset.Images.Count);
+        if (_eval.Json is { } json)
+        {
+            try
+            {
+                report.WriteJson(Path.GetFullPath(json));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new OutputException($"Cannot write the JSON report '{json}': {e.Message}", e);
+            }
+        }
+
+        Console.Out.WriteLine(report.FormatTable());
+        return Task.FromResult(RunOutcome.Ok);
+    }
+
+    /// <summary>A VOC folder (has <c>Annotations/</c>) or a YOLO-txt folder (has <c>labels/</c>).</summary>
+    /// <exception cref="DatasetException">Neither, or the dataset is malformed.</exception>
+    public static DetectionDataset LoadDataset(string root, string? split, ILogger logger)
+    {
+        if (!Directory.Exists(root))
+        {
+            throw new DatasetException(root, "no such folder. Pass a PASCAL VOC folder (Annotations/, JPEGImages/) or a YOLO-txt folder (images/, labels/).");
+        }
+
+        if (Directory.Exists(Path.Combine(root, "Annotations")))
+        {
+            var splits = VocDataset.ListSplits(root);
+            split ??= splits.Contains("test") ? "test" : null;
+            return VocDataset.Load(root, split, logger: logger);
+        }
+
+        if (Directory.Exists(Path.Combine(root, "labels")))
+        {
+            split ??= Directory.Exists(Path.Combine(root, "images", "test")) ? "test" : null;
+            return YoloDataset.Load(root, split, logger: logger);
+        }
+
+        throw new DatasetException(root, "neither a PASCAL VOC folder (no Annotations/) nor a YOLO-txt folder (no labels/).");
+    }
+
+    private sealed class Progress(ProgressBar bar) : IProgress<int>
+    {
+        public void Report(int value) => bar.Report(value);
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Evaluating {Model} on {Provider} over {Root} (split {Split}, {Images} images), score > {Score}")]
+    private static partial void LogStarting(ILogger logger, string root, string split, int images, string model, string provider, float score);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "The model has no class named {Classes}; their AP will be 0")]
+    private static partial void LogMissingClasses(ILogger logger, string classes);
+}

@@ -1,0 +1,19 @@
+namespace Lookout.Host.Verbs;
+
+/// <summary>What <c>lookout eval</c> scores a model on; section <c>Eval</c>.</summary>
+public sealed class EvalOptions
+{
+    public const string SectionName = "Eval";
+
+    /// <summary>The default score threshold for evaluation: low, so the precision-recall curve is complete.</summary>
+    public const float DefaultScoreThreshold = 0.001f;
+
+    /// <summary>A PASCAL VOC folder (Annotations/, JPEGImages/) or a YOLO-txt folder (images/, labels/, a names file).</summary>
+    public string? Data { get; set; }
+
+    /// <summary>The split to score: VOC <c>ImageSets/Main/&lt;split&gt;.txt</c> or YOLO <c>images/&lt;split&gt;/</c>. Default: test when the dataset has one, else every image.</summary>
+    public string? Split { get; set; }
+
+    /// <summary>Also write the report as JSON here.</summary>
+    public string? Json { get; set; }
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Lookout.Detection;
+using Lookout.Detection.Datasets;
+using Lookout.Tests.Support;
+using OpenCvSharp;
+
+namespace Lookout.Tests.Host;
+
+public sealed partial class EvalTests
+{
+    [SkippableFact]
+    public async Task Eval_UltraFaceOnItsReferenceFaces_ScoresNearOneAndEndsWithSummaryLine()
+    {
+        Skip.If(SharedAssets.Root is null, SharedAssets.SkipReason);
+        using var dir = new TempDir();
+        var voc = WriteFacesVoc(dir.File("faces"));
+        var (code, output, error) = await RunWithOutputAsync(
+            "eval", "--model", SharedAssets.Path("models", "ultraface-rfb-320.onnx"), "--data", voc, "--json", dir.File("report.json"));
+
+        Assert.True(code == 0, error);
+        var last = output.TrimEnd().Split('\n')[^1];
+        var match = SummaryLine().Match(last);
+        Assert.True(match.Success, last);
+
+        // Ground truth is UltraFace's own confident reference output, so it must find nearly all of it again.
+        var map50 = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(map50, 0.95, 1.0);
+        using var json = JsonDocument.Parse(File.ReadAllText(dir.File("report.json")));
+        Assert.Equal(map50, json.RootElement.GetProperty("map50").GetDouble(), 3);
+        Assert.Equal(5, json.RootElement.GetProperty("images").GetInt32());
+        Assert.Equal("face", json.RootElement.GetProperty("classes")[0].GetProperty("label").GetString());
+    }
+
+    [Fact]
+    public async Task Eval_MissingDataFolder_FailsNamingIt()
+    {
+        using var dir = new TempDir();
+        var (code, error) = await CliRunner.RunAsync("eval", "--model", dir.File("m.onnx"), "--data", dir.File("nowhere"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("nowhere", error);
+    }
+
+    [SkippableFact]
+    public async Task Eval_ModelWithoutTheDatasetClasses_FailsNamingTheModel()
+    {
+        Skip.If(SharedAssets.Root is null, SharedAssets.SkipReason);
+        using var dir = new TempDir();
+        var voc = WriteFacesVoc(dir.File("faces"));
+        var (code, error) = await CliRunner.RunAsync("eval", "--model", SharedAssets.Path("models", "yolox-nano.onnx"), "--data", voc, "--device", "cpu");
+
+        Assert.Equal(2, code);
+        Assert.Contains("yolox-nano.onnx", error);
+        Assert.Contains("none of the dataset's classes", error);
+    }
+
+    /// <summary>A VOC dataset of the shared face photos labelled with UltraFace's reference detections above 0.7.</summary>
+    private static string WriteFacesVoc(string root)
+    {
+        Directory.CreateDirectory(Path.Combine(root, "Annotations"));
+        Directory.CreateDirectory(Path.Combine(root, "JPEGImages"));
+        var ids = new List<string>();
+        foreach (var image in Directory.GetFiles(SharedAssets.Path("media", "faces"), "*.jpg").Order(StringComparer.Ordinal))
+        {
+            var id = Path.GetFileNameWithoutExtension(image);
+            File.Copy(image, Path.Combine(root, "JPEGImages", id + ".jpg"));
+            using var mat = Cv2.ImRead(image);
+            using var reference = JsonDocument.Parse(File.ReadAllText(SharedAssets.Path("media", "reference", $"ultraface-rfb-320.{id}.json")));
+            var objects = reference.RootElement.EnumerateArray()
+                .Where(d => d.GetProperty("score").GetDouble() > 0.7)
+                .Select(d =>
+                {
+                    var b = d.GetProperty("box").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+                    return new AnnotatedObject(0, "face", new BoxF(b[0], b[1], b[2], b[3]));
+                });
+            VocWriter.WriteAnnotation(Path.Combine(root, "Annotations", id + ".xml"), id + ".jpg", mat.Width, mat.Height, objects);
+            ids.Add(id);
+        }
+
+        VocWriter.WriteSplit(root, "test", ids);
+        return root;
+    }
+
+    private static async Task<(int Code, string Output, string Error)> RunWithOutputAsync(params string[] args)
+    {
+        var previous = Console.Out;
+        var captured = new StringWriter();
+        Console.SetOut(TextWriter.Synchronized(captured));
+        try
+        {
+            var (code, error) = await CliRunner.RunAsync(args);
+            return (code, captured.ToString(), error);
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+    }
+
+    [GeneratedRegex(@"^mAP50=([0-9.]+) mAP50-95=([0-9.]+)$")]
+    private static partial Regex SummaryLine();
+}
