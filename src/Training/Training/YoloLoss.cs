@@ -1,4 +1,5 @@
 using Lookout.Training.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Lookout.Training.Training;
@@ -11,10 +12,17 @@ namespace Lookout.Training.Training;
 /// elsewhere) summed over points and divided by the number of positives; the box term is 1 − GIoU
 /// over positives. Points on difficult objects are ignored.
 /// </summary>
+/// <remarks>
+/// Every tensor-with-number operation here uses a <see cref="Scalar"/> that stays referenced for the
+/// whole call: a temporary one made by an implicit conversion can be finalized by the GC while libtorch
+/// still reads it, which corrupts it (seen as a libtorch "toDouble" check failure mid-training).
+/// </remarks>
 internal sealed class YoloLoss
 {
     private const float CenterRadius = 2.5f;
-    private const float BoxWeight = 2.5f;
+    private static readonly Scalar One = 1f.ToScalar();
+    private static readonly Scalar Epsilon = 1e-7f.ToScalar();
+    private static readonly Scalar BoxWeight = 2.5f.ToScalar();
 
     private readonly YoloShapesNet _net;
 
@@ -59,7 +67,7 @@ internal sealed class YoloLoss
         var d = distances.permute(0, 2, 1) * anchorStrides;
         var predicted = cat([anchorCenters - d[.., .., 0..2], anchorCenters + d[.., .., 2..4]], 2).reshape(-1, 4);
         var logitsFlat = logits.permute(0, 2, 1).reshape(-1, classes);
-        var positives = Math.Max(1, positive.Count);
+        using var count = tensor((float)Math.Max(1, positive.Count));
         Tensor boxLoss;
         Tensor target;
         if (positive.Count > 0)
@@ -68,9 +76,8 @@ internal sealed class YoloLoss
             var predictedPos = predicted.index_select(0, index);
             using var targetPos = tensor(boxTarget.ToArray(), [positive.Count, 4]);
             var giou = GIoU(predictedPos, targetPos);
-            boxLoss = (1 - giou).sum() / positives;
-            using var cls = tensor(positiveClass.ToArray());
-            var flatIndex = index * classes + cls;
+            boxLoss = giou.neg().add(One).sum().div(count);
+            using var flatIndex = tensor(positive.Select((p, k) => p * classes + positiveClass[k]).ToArray());
             target = zeros(batch * n * classes);
             target = target.index_put_(ones(positive.Count), flatIndex);
             target = target.reshape(-1, classes);
@@ -81,10 +88,15 @@ internal sealed class YoloLoss
             target = zeros(batch * n, classes);
         }
 
-        using var keep = 1 - tensor(ignore, [batch * n, 1]);
+        for (var i = 0; i < ignore.Length; i++)
+        {
+            ignore[i] = 1 - ignore[i];
+        }
+
+        using var keep = tensor(ignore, [batch * n, 1]);
         var bce = nn.functional.binary_cross_entropy_with_logits(logitsFlat, target, reduction: nn.Reduction.None);
-        var clsLoss = (bce * keep).sum() / positives;
-        return (clsLoss + BoxWeight * boxLoss, clsLoss, boxLoss);
+        var clsLoss = (bce * keep).sum().div(count);
+        return (clsLoss.add(boxLoss, BoxWeight), clsLoss, boxLoss);
     }
 
     /// <summary>For each grid point, the index of the object it is assigned to, or −1.</summary>
@@ -176,16 +188,16 @@ internal sealed class YoloLoss
         var iy1 = maximum(a[.., 1], b[.., 1]);
         var ix2 = minimum(a[.., 2], b[.., 2]);
         var iy2 = minimum(a[.., 3], b[.., 3]);
-        var inter = (ix2 - ix1).clamp_min(0) * (iy2 - iy1).clamp_min(0);
-        var areaA = (a[.., 2] - a[.., 0]).clamp_min(0) * (a[.., 3] - a[.., 1]).clamp_min(0);
+        var inter = (ix2 - ix1).relu() * (iy2 - iy1).relu();
+        var areaA = (a[.., 2] - a[.., 0]).relu() * (a[.., 3] - a[.., 1]).relu();
         var areaB = (b[.., 2] - b[.., 0]) * (b[.., 3] - b[.., 1]);
-        var union = areaA + areaB - inter + 1e-7f;
+        var union = (areaA + areaB - inter).add(Epsilon);
         var iou = inter / union;
         var ex1 = minimum(a[.., 0], b[.., 0]);
         var ey1 = minimum(a[.., 1], b[.., 1]);
         var ex2 = maximum(a[.., 2], b[.., 2]);
         var ey2 = maximum(a[.., 3], b[.., 3]);
-        var enclosing = (ex2 - ex1) * (ey2 - ey1) + 1e-7f;
+        var enclosing = ((ex2 - ex1) * (ey2 - ey1)).add(Epsilon);
         return iou - (enclosing - union) / enclosing;
     }
 }
