@@ -50,6 +50,7 @@ public static class LookoutCli
         map.Add(new Option<string>("--data") { Description = "PASCAL VOC folder (Annotations/, JPEGImages/, ImageSets/Main/) or YOLO-txt folder (images/, labels/, classes.txt).", Required = true }, "Eval:Data");
         map.Add(new Option<string>("--split") { Description = "Split to score (default: test when the dataset has one, else every image)." }, "Eval:Split");
         map.Add(new Option<string>("--json") { Description = "Also write the report as JSON to this file." }, "Eval:Json");
+        map.AddFlag(new Option<bool>("--record") { Description = "Record mAP50, mAP50-95 and the p50 inference latency in the model card's \"evaluation\" object." }, "Eval:Record", "true");
         map.AddFlag(new Option<bool>("--no-progress") { Description = "No progress bar on standard error." }, "Outputs:Progress", "false");
         map.AddTo(command);
         return command;

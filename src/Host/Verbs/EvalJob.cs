@@ -66,8 +66,23 @@ public sealed partial class EvalJob : IJob
 
         LogStarting(_logger, dataset.Root, dataset.Split ?? "all", dataset.Images.Count, detector.Card.Name, detector.ExecutionProvider, detector.ScoreThreshold);
         var bar = _outputs.Progress ? new ProgressBar(Console.Error, dataset.Images.Count, !Console.IsErrorRedirected) : null;
-        var report = DatasetEvaluator.Evaluate(dataset, detector.Detect, bar is null ? null : new Progress(bar), stop);
+        var inferenceMs = new List<double>(dataset.Images.Count);
+        var report = DatasetEvaluator.Evaluate(
+            dataset,
+            image =>
+            {
+                var detections = detector.Detect(image, out var timings);
+                inferenceMs.Add(timings.InferenceMs);
+                return detections;
+            },
+            bar is null ? null : new Progress(bar),
+            stop);
         bar?.Finish(dataset.Images.Count);
+        if (_eval.Record)
+        {
+            CardRecord.WriteEvaluation(detector, dataset, report, inferenceMs);
+        }
+
         if (_eval.Json is { } json)
         {
             try

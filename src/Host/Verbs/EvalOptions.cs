@@ -16,4 +16,7 @@ public sealed class EvalOptions
 
     /// <summary>Also write the report as JSON here.</summary>
     public string? Json { get; set; }
+
+    /// <summary>Record the scores and the inference latency in the model card's <c>evaluation</c> object.</summary>
+    public bool Record { get; set; }
 }

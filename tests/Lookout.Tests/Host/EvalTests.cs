@@ -33,6 +33,28 @@ public sealed partial class EvalTests
         Assert.Equal("face", json.RootElement.GetProperty("classes")[0].GetProperty("label").GetString());
     }
 
+    [SkippableFact]
+    public async Task Eval_Record_WritesScoresAndLatencyIntoTheCardAndKeepsItUsable()
+    {
+        Skip.If(SharedAssets.Root is null, SharedAssets.SkipReason);
+        using var dir = new TempDir();
+        var voc = WriteFacesVoc(dir.File("faces"));
+        var model = dir.File("face.onnx");
+        File.Copy(SharedAssets.Path("models", "ultraface-rfb-320.onnx"), model);
+        File.Copy(Path.Combine(RepoCards(), "ultraface-rfb-320.json"), dir.File("face.json"));
+
+        var (code, error) = await CliRunner.RunAsync("eval", "--model", model, "--data", voc, "--record", "--device", "cpu");
+
+        Assert.True(code == 0, error);
+        using var card = JsonDocument.Parse(File.ReadAllText(dir.File("face.json")));
+        var evaluation = card.RootElement.GetProperty("evaluation");
+        Assert.InRange(evaluation.GetProperty("map50").GetDouble(), 0.95, 1.0);
+        Assert.Equal("test", evaluation.GetProperty("split").GetString());
+        Assert.True(evaluation.GetProperty("inference_ms_p50").GetDouble() > 0);
+        Assert.Equal("ssd", card.RootElement.GetProperty("layout").GetString());
+        Assert.Equal(0, (await CliRunner.RunAsync("eval", "--model", model, "--data", voc, "--device", "cpu")).ExitCode);
+    }
+
     [Fact]
     public async Task Eval_MissingDataFolder_FailsNamingIt()
     {
@@ -81,6 +103,20 @@ public sealed partial class EvalTests
 
         VocWriter.WriteSplit(root, "test", ids);
         return root;
+    }
+
+    private static string RepoCards()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            var cards = Path.Combine(d.FullName, "models", "cards");
+            if (Directory.Exists(cards))
+            {
+                return cards;
+            }
+        }
+
+        throw new DirectoryNotFoundException("models/cards not found above the test assembly.");
     }
 
     private static async Task<(int Code, string Output, string Error)> RunWithOutputAsync(params string[] args)

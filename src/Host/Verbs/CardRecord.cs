@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lookout.Detection;
+using Lookout.Detection.Datasets;
+using Lookout.Detection.Evaluation;
+
+namespace Lookout.Host.Verbs;
+
+/// <summary>Writes what <c>lookout eval --record</c> measured into the model's card, so the figures travel with the model.</summary>
+public static class CardRecord
+{
+    /// <summary>
+    /// Sets the card's <c>evaluation</c> object: dataset, split, images, mAP50, mAP50-95, and the p50/mean
+    /// inference latency on the execution provider used. Other fields are kept as they are.
+    /// </summary>
+    /// <exception cref="ModelException">The model has no card file (its card was inferred).</exception>
+    public static void WriteEvaluation(OnnxDetector detector, DetectionDataset dataset, EvaluationReport report, IReadOnlyList<double> inferenceMs)
+    {
+        var path = detector.Card.SourcePath
+            ?? throw new ModelException($"{detector.ModelPath}: --record needs a card file to write to; this model's card was inferred from its metadata. Write a card <model>.json first.");
+        JsonObject card;
+        try
+        {
+            card = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+                ?? throw new ModelException($"{path}: the card is not a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw new ModelException($"{path}: the card is not valid JSON: {e.Message}", e);
+        }
+
+        var sorted = inferenceMs.Order().ToArray();
+        card["evaluation"] = new JsonObject
+        {
+            ["data"] = Path.GetFileName(Path.TrimEndingDirectorySeparator(dataset.Root)),
+            ["split"] = dataset.Split ?? "all",
+            ["images"] = report.ImageCount,
+            ["map50"] = Math.Round(report.Map50, 4),
+            ["map50_95"] = Math.Round(report.Map50To95, 4),
+            ["inference_ms_p50"] = sorted.Length == 0 ? null : Math.Round(sorted[sorted.Length / 2], 3),
+            ["inference_ms_mean"] = sorted.Length == 0 ? null : Math.Round(sorted.Average(), 3),
+            ["execution_provider"] = detector.ExecutionProvider,
+            ["threads"] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture) + " cores",
+            ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        };
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, card.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        File.Move(temp, path, overwrite: true);
+    }
+}
