@@ -1,0 +1,213 @@
+using Lookout.Training.Export;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Lookout.Training.Models;
+
+/// <summary>
+/// A small SSD: the depthwise-separable backbone of <see cref="YoloShapesNet"/> (same stages and
+/// parameter names, so a YOLO checkpoint can initialize it) plus one stride-64 stage, and on each of
+/// four feature maps (strides 8, 16, 32, 64) a depthwise-separable head with a 1×1 box-offset output
+/// (4 per prior) and a 1×1 class output (background + C per prior). Every cell has four priors: a square
+/// of the level's scale, a square between it and the next level's scale, and 2:1 and 1:2 boxes.
+/// <see cref="Decode"/> gives the <c>ssd</c> layout: corner boxes normalized to the input and softmax scores
+/// whose first column is background.
+/// </summary>
+internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor Logits)>
+{
+    /// <summary>Levels at strides 8, 16, 32, 64; scales 0.035 → 0.9 of the input side (11 to 290 px at 320).</summary>
+    public static readonly IReadOnlyList<SsdPriorLevel> Levels =
+    [
+        new(8, 0.035f, 0.1f, [2f]),
+        new(16, 0.1f, 0.25f, [2f]),
+        new(32, 0.25f, 0.55f, [2f]),
+        new(64, 0.55f, 0.9f, [2f]),
+    ];
+
+    private static readonly Tensor SizeVarianceTensor = tensor(SsdPriors.SizeVariance);
+
+    // Field names up to stage5 match YoloShapesNet's, so its checkpoints load into this backbone.
+    private readonly ConvBnAct stem;
+    private readonly ModuleList<DepthwiseSeparable> stage2;
+    private readonly ModuleList<DepthwiseSeparable> stage3;
+    private readonly ModuleList<DepthwiseSeparable> stage4;
+    private readonly ModuleList<DepthwiseSeparable> stage5;
+    private readonly ModuleList<DepthwiseSeparable> stage6;
+    private readonly ModuleList<DepthwiseSeparable> ssdHeads;
+    private readonly ModuleList<Conv2d> locOut;
+    private readonly ModuleList<Conv2d> confOut;
+    private readonly int _classes;
+
+    public SsdShapesNet(int classes, int width = 16, int inputSize = 320)
+        : base("ssd_shapes")
+    {
+        if (inputSize % 64 != 0)
+        {
+            throw new ArgumentException($"input size {inputSize} must be a multiple of 64 (the coarsest stride).", nameof(inputSize));
+        }
+
+        _classes = classes;
+        InputSize = inputSize;
+        int c2 = width * 2, c3 = width * 3, c4 = width * 6, c5 = width * 8, ch = width * 4;
+        stem = new ConvBnAct("stem", 3, width, 3, 2);
+        stage2 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s2a", width, c2, 2), new DepthwiseSeparable("s2b", c2, c2, 1));
+        stage3 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s3a", c2, c3, 2), new DepthwiseSeparable("s3b", c3, c3, 1), new DepthwiseSeparable("s3c", c3, c3, 1));
+        stage4 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s4a", c3, c4, 2), new DepthwiseSeparable("s4b", c4, c4, 1), new DepthwiseSeparable("s4c", c4, c4, 1));
+        stage5 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s5a", c4, c5, 2), new DepthwiseSeparable("s5b", c5, c5, 1));
+        stage6 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s6a", c5, c5, 2));
+        int[] levelChannels = [c3, c4, c5, c5];
+        ssdHeads = new ModuleList<DepthwiseSeparable>([.. levelChannels.Select((c, i) => new DepthwiseSeparable($"ssd_head{i}", c, ch, 1))]);
+        locOut = new ModuleList<Conv2d>([.. Levels.Select(l => nn.Conv2d(ch, 4 * l.PerCell, 1))]);
+        confOut = new ModuleList<Conv2d>([.. Levels.Select(l => nn.Conv2d(ch, (classes + 1) * l.PerCell, 1))]);
+        RegisterComponents();
+
+        Priors = SsdPriors.Generate(inputSize, Levels);
+        PriorCount = Priors.Length / 4;
+    }
+
+    public int InputSize { get; }
+
+    /// <summary>Object classes, without background.</summary>
+    public int Classes => _classes;
+
+    /// <summary>Every prior, [N × 4] cx, cy, w, h normalized, in output order.</summary>
+    public float[] Priors { get; }
+
+    public int PriorCount { get; }
+
+    /// <summary>The backbone's modules, for <c>--freeze backbone</c>.</summary>
+    public IEnumerable<nn.Module> Backbone => [stem, stage2, stage3, stage4, stage5, stage6];
+
+    /// <summary>The 1×1 output convolutions, per level (for tests that pin the outputs).</summary>
+    internal IReadOnlyList<Conv2d> LocOutputs => [.. locOut];
+
+    internal IReadOnlyList<Conv2d> ConfOutputs => [.. confOut];
+
+    /// <summary>Raw outputs: variance-encoded offsets [B, N, 4] and class logits [B, N, 1 + C] (background first).</summary>
+    public override (Tensor Offsets, Tensor Logits) forward(Tensor input)
+    {
+        var x = stem.forward(input);
+        x = Run(stage2, x);
+        var p3 = Run(stage3, x);
+        var p4 = Run(stage4, p3);
+        var p5 = Run(stage5, p4);
+        var p6 = Run(stage6, p5);
+        Tensor[] levels = [p3, p4, p5, p6];
+        var offsets = new List<Tensor>();
+        var logits = new List<Tensor>();
+        var batch = input.shape[0];
+        for (var i = 0; i < levels.Length; i++)
+        {
+            var h = ssdHeads[i].forward(levels[i]);
+            offsets.Add(locOut[i].forward(h).permute(0, 2, 3, 1).reshape(batch, -1, 4));
+            logits.Add(confOut[i].forward(h).permute(0, 2, 3, 1).reshape(batch, -1, _classes + 1));
+        }
+
+        return (cat(offsets, 1), cat(logits, 1));
+    }
+
+    /// <summary>The <c>ssd</c> layout: boxes [B, N, 4] x1, y1, x2, y2 normalized, and softmax scores [B, N, 1 + C].</summary>
+    public (Tensor Boxes, Tensor Scores) Decode(Tensor offsets, Tensor logits)
+    {
+        var (centers, centerScale, halfSize) = DecodeConstants();
+        using var c = tensor(centers, [1, PriorCount, 2]);
+        using var s = tensor(centerScale, [1, PriorCount, 2]);
+        using var h = tensor(halfSize, [1, PriorCount, 2]);
+        var center = offsets[.., .., 0..2] * s + c;
+        var half = exp(offsets[.., .., 2..4] * SizeVarianceTensor) * h;
+        return (cat([center - half, center + half], 2), softmax(logits, 2));
+    }
+
+    /// <summary>
+    /// Emits the whole network with decoding into ONNX: input <c>images</c> [1,3,S,S], outputs <c>boxes</c>
+    /// [1,N,4] and <c>scores</c> [1,N,1+C].
+    /// </summary>
+    public void Emit(OnnxGraphBuilder g)
+    {
+        g.Input("images", 1, 3, InputSize, InputSize);
+        var x = stem.Emit(g, "images");
+        x = Emit(g, stage2, x);
+        var p3 = Emit(g, stage3, x);
+        var p4 = Emit(g, stage4, p3);
+        var p5 = Emit(g, stage5, p4);
+        var p6 = Emit(g, stage6, p5);
+        string[] levels = [p3, p4, p5, p6];
+        var locShape = g.Int64Initializer("loc_shape", [1, -1, 4]);
+        var confShape = g.Int64Initializer("conf_shape", [1, -1, _classes + 1]);
+        var offsets = new string[levels.Length];
+        var logits = new string[levels.Length];
+        for (var i = 0; i < levels.Length; i++)
+        {
+            var h = ssdHeads[i].Emit(g, levels[i]);
+            offsets[i] = g.Node("Reshape", [Nhwc(g, EmitConv1x1(g, locOut[i], h, $"loc{i}")), locShape]);
+            logits[i] = g.Node("Reshape", [Nhwc(g, EmitConv1x1(g, confOut[i], h, $"conf{i}")), confShape]);
+        }
+
+        var loc = g.Node("Concat", offsets, OnnxGraphBuilder.Int("axis", 1));
+        var conf = g.Node("Concat", logits, OnnxGraphBuilder.Int("axis", 1));
+        var axis = g.Int64Initializer("axis2", [2]);
+        var xy = g.Node("Slice", [loc, g.Int64Initializer("start0", [0]), g.Int64Initializer("end2", [2]), axis]);
+        var wh = g.Node("Slice", [loc, g.Int64Initializer("start2", [2]), g.Int64Initializer("end4", [4]), axis]);
+        var (centers, centerScale, halfSize) = DecodeConstants();
+        var center = g.Node("Add", [g.Node("Mul", [xy, g.Initializer("prior_scale", centerScale, 1, PriorCount, 2)]), g.Initializer("prior_center", centers, 1, PriorCount, 2)]);
+        var size = g.Node("Exp", [g.Node("Mul", [wh, g.Initializer("size_variance", [SsdPriors.SizeVariance], 1)])]);
+        var half = g.Node("Mul", [size, g.Initializer("prior_half", halfSize, 1, PriorCount, 2)]);
+        var boxes = g.Node("Concat", [g.Node("Sub", [center, half]), g.Node("Add", [center, half])], OnnxGraphBuilder.Int("axis", 2));
+        var scores = g.Node("Softmax", [conf], OnnxGraphBuilder.Int("axis", 2));
+        g.Output(boxes, "boxes", 1, PriorCount, 4);
+        g.Output(scores, "scores", 1, PriorCount, _classes + 1);
+    }
+
+    /// <summary>Parameter count (for the model card).</summary>
+    public long ParameterCount() => parameters().Sum(p => p.numel());
+
+    private static string Nhwc(OnnxGraphBuilder g, string value) => g.Node("Transpose", [value], OnnxGraphBuilder.Ints("perm", 0, 2, 3, 1));
+
+    private static Tensor Run(ModuleList<DepthwiseSeparable> blocks, Tensor x)
+    {
+        foreach (var b in blocks)
+        {
+            x = b.forward(x);
+        }
+
+        return x;
+    }
+
+    private static string Emit(OnnxGraphBuilder g, ModuleList<DepthwiseSeparable> blocks, string x)
+    {
+        foreach (var b in blocks)
+        {
+            x = b.Emit(g, x);
+        }
+
+        return x;
+    }
+
+    private static string EmitConv1x1(OnnxGraphBuilder g, Conv2d conv, string input, string hint)
+    {
+        using var noGrad = no_grad();
+        var w = g.Initializer(hint + "_w", conv.weight!.contiguous().data<float>().ToArray(), conv.weight.shape);
+        var b = g.Initializer(hint + "_b", conv.bias!.contiguous().data<float>().ToArray(), conv.bias.shape);
+        return g.Node("Conv", [input, w, b], OnnxGraphBuilder.Ints("kernel_shape", 1, 1));
+    }
+
+    /// <summary>Per prior: centre (cx, cy), centre-offset scale (0.1·w, 0.1·h) and half size (w/2, h/2), each [N × 2].</summary>
+    private (float[] Centers, float[] CenterScale, float[] HalfSize) DecodeConstants()
+    {
+        var n = PriorCount;
+        var centers = new float[2 * n];
+        var scale = new float[2 * n];
+        var half = new float[2 * n];
+        for (var i = 0; i < n; i++)
+        {
+            centers[2 * i] = Priors[4 * i];
+            centers[2 * i + 1] = Priors[4 * i + 1];
+            scale[2 * i] = SsdPriors.CenterVariance * Priors[4 * i + 2];
+            scale[2 * i + 1] = SsdPriors.CenterVariance * Priors[4 * i + 3];
+            half[2 * i] = Priors[4 * i + 2] / 2;
+            half[2 * i + 1] = Priors[4 * i + 3] / 2;
+        }
+
+        return (centers, scale, half);
+    }
+}
