@@ -1,0 +1,225 @@
+using Lookout.Training.Models;
+using static TorchSharp.torch;
+
+namespace Lookout.Training.Training;
+
+/// <summary>
+/// The SSD MultiBox loss. Matching (on the CPU, per image): each ground-truth object takes the prior that
+/// overlaps it most, and every other prior with IoU ≥ 0.5 to some object is a positive for the object it
+/// overlaps most; priors matched to a difficult object are ignored. Classification is softmax cross-entropy
+/// over the positives (their class) and the hardest negatives (background), three negatives per positive,
+/// ranked by their background loss; the box term is smooth L1 between the predicted and the
+/// variance-encoded target offsets of the positives. Both are summed and divided by the number of positives.
+/// </summary>
+/// <remarks>
+/// No operation here converts a number to a <see cref="TorchSharp.Scalar"/>: a temporary one can be
+/// finalized by the GC while libtorch still reads it (see <see cref="YoloLoss"/>). Counts are tensors and
+/// the cross-entropy's ignore index and the smooth-L1 β are plain arguments.
+/// </remarks>
+internal sealed class MultiBoxLoss
+{
+    public const float PositiveIou = 0.5f;
+    public const int NegativesPerPositive = 3;
+
+    /// <summary>Label of a prior that takes no part in the classification loss.</summary>
+    public const long Ignored = -1;
+
+    private readonly float[] _priors;
+    private readonly float[] _corners;
+    private readonly int _classes;
+    private readonly float _inputSize;
+
+    public MultiBoxLoss(float[] priors, int classes, int inputSize)
+    {
+        _priors = priors;
+        _corners = SsdPriors.ToCorners(priors);
+        _classes = classes;
+        _inputSize = inputSize;
+    }
+
+    public MultiBoxLoss(SsdShapesNet net)
+        : this(net.Priors, net.Classes, net.InputSize)
+    {
+    }
+
+    /// <summary>Offsets [B, N, 4] and logits [B, N, 1 + C] against the samples' objects (input pixels).</summary>
+    public (Tensor Total, Tensor Cls, Tensor Box) Compute(Tensor offsets, Tensor logits, IReadOnlyList<TrainingSample> samples)
+    {
+        var batch = samples.Count;
+        var n = _priors.Length / 4;
+        var labels = new long[batch * n];
+        var positives = new int[batch];
+        var positiveIndex = new List<long>();
+        var targets = new List<float>();
+        Span<float> encoded = stackalloc float[4];
+        for (var b = 0; b < batch; b++)
+        {
+            var sample = samples[b];
+            var boxes = Normalize(sample.Boxes);
+            var matched = Match(_corners, boxes, PositiveIou);
+            for (var i = 0; i < n; i++)
+            {
+                var g = matched[i];
+                if (g < 0)
+                {
+                    continue;
+                }
+
+                if (sample.Difficult[g])
+                {
+                    labels[b * n + i] = Ignored;
+                    continue;
+                }
+
+                labels[b * n + i] = sample.Classes[g] + 1;
+                positives[b]++;
+                positiveIndex.Add(b * n + i);
+                SsdPriors.Encode(_priors.AsSpan(4 * i, 4), boxes.AsSpan(4 * g, 4), encoded);
+                targets.AddRange(encoded);
+            }
+        }
+
+        float[] backgroundLoss;
+        using (no_grad())
+        using (var logProbabilities = nn.functional.log_softmax(logits, 2))
+        using (var background = logProbabilities[.., .., 0].neg())
+        {
+            backgroundLoss = background.contiguous().data<float>().ToArray();
+        }
+
+        for (var b = 0; b < batch; b++)
+        {
+            SelectHardNegatives(backgroundLoss.AsSpan(b * n, n), labels.AsSpan(b * n, n), positives[b]);
+        }
+
+        using var count = tensor((float)Math.Max(1, positiveIndex.Count));
+        using var target = tensor(labels);
+        var clsLoss = nn.functional.cross_entropy(logits.reshape(-1, _classes + 1), target, ignore_index: Ignored, reduction: nn.Reduction.Sum).div(count);
+        Tensor boxLoss;
+        if (positiveIndex.Count > 0)
+        {
+            using var index = tensor(positiveIndex.ToArray());
+            using var targetOffsets = tensor(targets.ToArray(), [positiveIndex.Count, 4]);
+            var predicted = offsets.reshape(-1, 4).index_select(0, index);
+            boxLoss = nn.functional.smooth_l1_loss(predicted, targetOffsets, nn.Reduction.Sum, beta: 1.0).div(count);
+        }
+        else
+        {
+            // Zero, but still part of the graph so backward reaches every parameter the same way.
+            using var zero = tensor(0f);
+            boxLoss = offsets.sum().mul(zero);
+        }
+
+        return (clsLoss.add(boxLoss), clsLoss, boxLoss);
+    }
+
+    /// <summary>
+    /// For each prior (corner form, [N × 4]), the index of the object (corner form, [G × 4]) it is matched
+    /// to, or −1. Each object first takes its best prior (objects in order, a later one taking a prior wins
+    /// it); every other prior goes to the object it overlaps most when that IoU is at least
+    /// <paramref name="threshold"/>.
+    /// </summary>
+    internal static int[] Match(ReadOnlySpan<float> priorCorners, ReadOnlySpan<float> objects, float threshold)
+    {
+        var n = priorCorners.Length / 4;
+        var objectCount = objects.Length / 4;
+        var matched = new int[n];
+        Array.Fill(matched, -1);
+        if (objectCount == 0)
+        {
+            return matched;
+        }
+
+        var bestIou = new float[n];
+        var bestPrior = new int[objectCount];
+        var bestPriorIou = new float[objectCount];
+        Array.Fill(bestPriorIou, -1f);
+        for (var i = 0; i < n; i++)
+        {
+            var prior = priorCorners.Slice(4 * i, 4);
+            for (var g = 0; g < objectCount; g++)
+            {
+                var iou = SsdPriors.Iou(prior, objects.Slice(4 * g, 4));
+                if (iou > bestIou[i])
+                {
+                    bestIou[i] = iou;
+                    matched[i] = g;
+                }
+
+                if (iou > bestPriorIou[g])
+                {
+                    bestPriorIou[g] = iou;
+                    bestPrior[g] = i;
+                }
+            }
+
+            if (bestIou[i] < threshold)
+            {
+                matched[i] = -1;
+            }
+        }
+
+        for (var g = 0; g < objectCount; g++)
+        {
+            matched[bestPrior[g]] = g;
+        }
+
+        return matched;
+    }
+
+    /// <summary>
+    /// Keeps as negatives (label 0) only the <c>3 × max(1, positives)</c> priors labelled 0 with the
+    /// highest background loss, and marks the other background priors <see cref="Ignored"/>. An image
+    /// without objects thus still teaches background through its three hardest priors. Returns how many
+    /// negatives were kept.
+    /// </summary>
+    internal static int SelectHardNegatives(ReadOnlySpan<float> backgroundLoss, Span<long> labels, int positives)
+    {
+        var candidates = 0;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            if (labels[i] == 0)
+            {
+                candidates++;
+            }
+        }
+
+        var keep = Math.Min(candidates, NegativesPerPositive * Math.Max(1, positives));
+        if (keep == candidates)
+        {
+            return keep;
+        }
+
+        var keys = new float[candidates];
+        var index = new int[candidates];
+        var k = 0;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            if (labels[i] == 0)
+            {
+                keys[k] = -backgroundLoss[i];
+                index[k++] = i;
+            }
+        }
+
+        // Highest loss first (keys are negated losses).
+        Array.Sort(keys, index);
+        for (var i = keep; i < candidates; i++)
+        {
+            labels[index[i]] = Ignored;
+        }
+
+        return keep;
+    }
+
+    private float[] Normalize(float[] boxes)
+    {
+        var normalized = new float[boxes.Length];
+        for (var i = 0; i < boxes.Length; i++)
+        {
+            normalized[i] = boxes[i] / _inputSize;
+        }
+
+        return normalized;
+    }
+}
