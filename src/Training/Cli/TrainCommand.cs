@@ -5,13 +5,13 @@ using Lookout.Training.Training;
 namespace Lookout.Training.Cli;
 
 /// <summary>
-/// <c>train --data VOC_DIR --out RUN_DIR [...]</c> trains the YOLO shapes network;
-/// <c>export --checkpoint CKPT --out MODEL.onnx [...]</c> writes it as ONNX (yolov8 layout).
+/// <c>train --data VOC_DIR --out RUN_DIR [...]</c> trains a shapes detector (<c>--arch yolo|ssd</c>);
+/// <c>export --checkpoint CKPT --out MODEL.onnx [...]</c> writes the YOLO network as ONNX (yolov8 layout).
 /// </summary>
 internal static class TrainCommand
 {
     public const string Usage =
-        "lookout-train train --data VOC_DIR --out RUN_DIR [--epochs 60] [--batch 16] [--lr 0.002] [--imgsz 320] [--width 16]\n" +
+        "lookout-train train --data VOC_DIR --out RUN_DIR [--arch yolo|ssd] [--epochs 60] [--batch 16] [--lr 0.002] [--imgsz 320] [--width 16]\n" +
         "                    [--seed 1] [--patience 12] [--max-steps N] [--val-images N] [--resume RUN_DIR] [--init CKPT --freeze backbone]\n" +
         "lookout-train export --checkpoint CKPT --out MODEL.onnx [--imgsz 320] [--width 16] [--labels FILE]";
 
@@ -23,10 +23,14 @@ internal static class TrainCommand
             throw new UsageException($"--freeze '{freeze}': only 'backbone' can be frozen.");
         }
 
+        var resume = args.String("resume");
+        var arch = Arch(args) ?? (resume is null ? null : RunInfo.TryRead(resume)?.Arch) ?? DetectorArch.Yolo;
         var options = new TrainingOptions
         {
             Data = args.RequiredString("data"),
             Output = args.RequiredString("out"),
+            Arch = arch,
+            CommandLine = CommandLine(),
             Epochs = args.Int("epochs", 60, 1, 10_000),
             BatchSize = args.Int("batch", 16, 1, 1024),
             LearningRate = args.Double("lr", 2e-3, 1e-6, 1),
@@ -36,16 +40,12 @@ internal static class TrainCommand
             Patience = args.Int("patience", 12, 1, 10_000),
             MaxSteps = args.Int("max-steps", 0, 0, int.MaxValue),
             ValImages = args.Int("val-images", 0, 0, int.MaxValue),
-            Resume = args.String("resume"),
+            Resume = resume,
             Init = args.String("init"),
             FreezeBackbone = freeze is not null,
         };
         args.EnsureAllUsed();
-        if (options.InputSize % 32 != 0)
-        {
-            throw new UsageException($"--imgsz {options.InputSize} must be a multiple of 32 (the largest stride).");
-        }
-
+        CheckInputSize(arch, options.InputSize);
         new Trainer(options, output).Run();
         return 0;
     }
@@ -64,5 +64,32 @@ internal static class TrainCommand
         OnnxExporter.Export(net, path, labels);
         output.WriteLine($"wrote {path} (yolov8 layout, {size}x{size}, {labels.Count} classes)");
         return 0;
+    }
+
+    private static string? Arch(Arguments args)
+    {
+        var arch = args.String("arch");
+        if (arch is not null && !DetectorArch.Names.Contains(arch))
+        {
+            throw new UsageException($"--arch '{arch}' must be {string.Join(" or ", DetectorArch.Names)}.");
+        }
+
+        return arch;
+    }
+
+    private static void CheckInputSize(string arch, int size)
+    {
+        var multiple = DetectorArch.InputMultiple(arch);
+        if (size % multiple != 0)
+        {
+            throw new UsageException($"--imgsz {size} must be a multiple of {multiple} (the largest stride of --arch {arch}).");
+        }
+    }
+
+    /// <summary>This process's command line as <c>lookout-train VERB ...</c>, arguments quoted where needed.</summary>
+    private static string CommandLine()
+    {
+        var args = Environment.GetCommandLineArgs().Skip(1);
+        return "lookout-train " + string.Join(' ', args.Select(a => a.Length > 0 && a.All(c => char.IsLetterOrDigit(c) || "-_./=:,+@%".Contains(c)) ? a : "'" + a.Replace("'", "'\\''") + "'"));
     }
 }

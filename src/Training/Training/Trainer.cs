@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Lookout.Detection;
 using Lookout.Detection.Datasets;
 using Lookout.Detection.Evaluation;
 using Lookout.Training.Models;
@@ -11,9 +10,10 @@ using DetectedObject = Lookout.Detection.Detection;
 namespace Lookout.Training.Training;
 
 /// <summary>
-/// Trains <see cref="YoloShapesNet"/> on a VOC dataset: AdamW, linear warm-up then cosine decay,
-/// augmentation, val mAP after each epoch, early stopping on val mAP50-95, checkpoints
-/// (<c>last.ckpt</c>, <c>best.ckpt</c> and <c>state.json</c>), a CSV log and a PNG plot.
+/// Trains a detector (<c>--arch yolo</c>: <see cref="YoloShapesNet"/>, <c>ssd</c>: <see cref="SsdShapesNet"/>)
+/// on a VOC dataset: AdamW, linear warm-up then cosine decay, augmentation, val mAP after each epoch,
+/// early stopping on val mAP50-95, checkpoints (<c>last.ckpt</c>, <c>best.ckpt</c> and <c>state.json</c>),
+/// what was run (<c>run.json</c>), a CSV log and a PNG plot.
 /// </summary>
 internal sealed class Trainer
 {
@@ -22,6 +22,7 @@ internal sealed class Trainer
     public const string StateFile = "state.json";
     public const string CsvFile = "training.csv";
     public const string PlotFile = "training.png";
+    public const string RunFile = RunInfo.FileName;
 
     private readonly TrainingOptions _o;
     private readonly TextWriter _log;
@@ -39,7 +40,8 @@ internal sealed class Trainer
         Directory.CreateDirectory(_o.Output);
         var train = VocDataset.Load(_o.Data, "train");
         var val = VocDataset.ListSplits(_o.Data).Contains("val") ? VocDataset.Load(_o.Data, "val") : null;
-        using var net = new YoloShapesNet(train.ClassNames.Count, _o.Width, _o.InputSize);
+        using var detector = DetectorArch.Create(_o.Arch, train.ClassNames.Count, _o.Width, _o.InputSize);
+        var net = detector.Module;
         var records = new List<EpochRecord>();
         var startEpoch = 0;
         var best = double.NegativeInfinity;
@@ -51,16 +53,21 @@ internal sealed class Trainer
                 ?? throw new InvalidDataException($"{Path.Combine(_o.Resume, StateFile)}: empty training state.");
             (startEpoch, best, stepsDone) = (state.Epoch, state.Best, state.Steps);
             _log.WriteLine($"resuming after epoch {startEpoch} (best val mAP50-95 {best:F4}); optimizer moments start afresh");
+            RunInfo.RecordResume(_o.Resume, _o.Output, _o.CommandLine);
         }
-        else if (_o.Init is not null)
+        else
         {
-            net.load(_o.Init);
-            _log.WriteLine($"initialized from {_o.Init}");
+            if (_o.Init is not null)
+            {
+                detector.Initialize(_o.Init, _log);
+            }
+
+            RunInfo.FromOptions(_o).Write(_o.Output);
         }
 
         if (_o.FreezeBackbone)
         {
-            foreach (var module in net.Backbone)
+            foreach (var module in detector.Backbone)
             {
                 foreach (var p in module.parameters())
                 {
@@ -71,7 +78,6 @@ internal sealed class Trainer
 
         var trainable = net.parameters().Where(p => p.requires_grad).ToList();
         using var optimizer = optim.AdamW(trainable, _o.LearningRate, weight_decay: _o.WeightDecay);
-        var loss = new YoloLoss(net);
         var stepsPerEpoch = (train.Images.Count + _o.BatchSize - 1) / _o.BatchSize;
         var totalSteps = _o.MaxSteps > 0 ? Math.Min(_o.MaxSteps, _o.Epochs * stepsPerEpoch) : _o.Epochs * stepsPerEpoch;
         var sinceBest = 0;
@@ -82,7 +88,7 @@ internal sealed class Trainer
             net.train();
             if (_o.FreezeBackbone)
             {
-                foreach (var module in net.Backbone)
+                foreach (var module in detector.Backbone)
                 {
                     module.eval();
                 }
@@ -107,8 +113,7 @@ internal sealed class Trainer
                 using (var scope = NewDisposeScope())
                 {
                     var input = Stack(samples);
-                    var (distances, logits) = net.forward(input);
-                    var (total, cls, box) = loss.Compute(distances, logits, samples);
+                    var (total, cls, box) = detector.Loss(input, samples);
                     optimizer.zero_grad();
                     total.backward();
                     optimizer.step();
@@ -123,7 +128,7 @@ internal sealed class Trainer
             }
 
             var trainSeconds = clock.Elapsed.TotalSeconds;
-            var report = val is null ? null : Evaluate(net, val, _o.ValImages);
+            var report = val is null ? null : Evaluate(detector, val, _o.ValImages);
             var record = new EpochRecord(
                 epoch + 1, stepsDone, lr, sum / Math.Max(1, steps), sumCls / Math.Max(1, steps), sumBox / Math.Max(1, steps),
                 report?.Map50 ?? double.NaN, report?.Map50To95 ?? double.NaN, images / trainSeconds, clock.Elapsed.TotalSeconds);
@@ -158,77 +163,31 @@ internal sealed class Trainer
     }
 
     /// <summary>Runs the network over a split (no augmentation) and scores it, boxes mapped back to image pixels.</summary>
-    internal static EvaluationReport Evaluate(YoloShapesNet net, DetectionDataset dataset, int maxImages = 0)
+    internal static EvaluationReport Evaluate(ITrainableDetector detector, DetectionDataset dataset, int maxImages = 0)
     {
-        net.eval();
+        detector.Module.eval();
         var evaluator = new MeanAveragePrecisionEvaluator(dataset.ClassNames);
         var count = maxImages > 0 ? Math.Min(maxImages, dataset.Images.Count) : dataset.Images.Count;
         const int batchSize = 16;
         for (var start = 0; start < count; start += batchSize)
         {
             var batch = Enumerable.Range(start, Math.Min(batchSize, count - start)).ToArray();
-            var samples = Prepare(dataset, batch, net.InputSize, 0, 0, augment: false);
-            float[] output;
+            var samples = Prepare(dataset, batch, detector.InputSize, 0, 0, augment: false);
+            var sizes = batch.Select(i => (dataset.Images[i].Width, dataset.Images[i].Height)).ToArray();
+            DetectedObject[][] detections;
             using (var scope = NewDisposeScope())
             using (no_grad())
             {
-                var (d, l) = net.forward(Stack(samples));
-                output = net.Decode(d, l).contiguous().data<float>().ToArray();
+                detections = detector.Detect(Stack(samples), sizes, dataset.ClassNames);
             }
 
             for (var k = 0; k < batch.Length; k++)
             {
-                var image = dataset.Images[batch[k]];
-                evaluator.Add(image.Objects, DecodeImage(output, k, net, dataset.ClassNames, image.Width, image.Height));
+                evaluator.Add(dataset.Images[batch[k]].Objects, detections[k]);
             }
         }
 
         return evaluator.Compute();
-    }
-
-    /// <summary>The yolov8-layout output of one image to detections in that image's pixels (score ≥ 0.01, NMS 0.6).</summary>
-    internal static DetectedObject[] DecodeImage(float[] output, int imageIndex, YoloShapesNet net, IReadOnlyList<string> labels, int width, int height)
-    {
-        var n = net.AnchorCount;
-        var rows = 4 + net.Classes;
-        var offset = imageIndex * rows * n;
-        var scale = (float)net.InputSize / Math.Max(width, height);
-        var left = MathF.Round((net.InputSize - MathF.Round(width * scale)) / 2);
-        var top = MathF.Round((net.InputSize - MathF.Round(height * scale)) / 2);
-        var candidates = new List<Candidate>();
-        for (var i = 0; i < n; i++)
-        {
-            var bestClass = 0;
-            var bestScore = 0f;
-            for (var c = 0; c < net.Classes; c++)
-            {
-                var s = output[offset + (4 + c) * n + i];
-                if (s > bestScore)
-                {
-                    bestScore = s;
-                    bestClass = c;
-                }
-            }
-
-            if (bestScore < 0.01f)
-            {
-                continue;
-            }
-
-            float cx = output[offset + i], cy = output[offset + n + i], w = output[offset + 2 * n + i], h = output[offset + 3 * n + i];
-            var box = new BoxF((cx - w / 2 - left) / scale, (cy - h / 2 - top) / scale, (cx + w / 2 - left) / scale, (cy + h / 2 - top) / scale).Clip(width, height);
-            candidates.Add(new Candidate(box, bestScore, bestClass));
-        }
-
-        var kept = Nms.Apply(candidates.ToArray(), 0.6f, classAgnostic: false, maxDetections: 100);
-        var detections = new DetectedObject[kept.Length];
-        for (var k = 0; k < kept.Length; k++)
-        {
-            var c = candidates[kept[k]];
-            detections[k] = new DetectedObject(c.ClassId, labels[c.ClassId], c.Score, c.Box);
-        }
-
-        return detections;
     }
 
     private static List<TrainingSample> Prepare(DetectionDataset dataset, int[] batch, int inputSize, int seed, int epoch, bool augment)

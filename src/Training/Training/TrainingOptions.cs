@@ -7,6 +7,12 @@ internal sealed record TrainingOptions
 
     public required string Output { get; init; }
 
+    /// <summary>The network: <c>yolo</c> or <c>ssd</c> (<see cref="DetectorArch"/>).</summary>
+    public string Arch { get; init; } = DetectorArch.Yolo;
+
+    /// <summary>The command line that asked for this run, recorded in <c>run.json</c> (null: not known).</summary>
+    public string? CommandLine { get; init; }
+
     public int Epochs { get; init; } = 60;
 
     public int BatchSize { get; init; } = 16;

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Lookout.Training.Training;
+
+/// <summary>
+/// <c>run.json</c> in a run folder: what was asked for when the run started (architecture, command line,
+/// seed, data, sizes), so an export can name the network and record how it was trained.
+/// </summary>
+internal sealed record RunInfo
+{
+    public const string FileName = "run.json";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public required string Arch { get; init; }
+
+    public string? Command { get; init; }
+
+    public int Seed { get; init; }
+
+    public string? Data { get; init; }
+
+    public int Imgsz { get; init; }
+
+    public int Width { get; init; }
+
+    public int Epochs { get; init; }
+
+    public int Batch { get; init; }
+
+    public double Lr { get; init; }
+
+    public string? Init { get; init; }
+
+    public bool FreezeBackbone { get; init; }
+
+    public string? StartedUtc { get; init; }
+
+    /// <summary>Command lines of later <c>--resume</c> runs.</summary>
+    public IReadOnlyList<string> Resumed { get; init; } = [];
+
+    public static RunInfo FromOptions(TrainingOptions o) => new()
+    {
+        Arch = o.Arch,
+        Command = o.CommandLine,
+        Seed = o.Seed,
+        Data = Path.GetFullPath(o.Data),
+        Imgsz = o.InputSize,
+        Width = o.Width,
+        Epochs = o.Epochs,
+        Batch = o.BatchSize,
+        Lr = o.LearningRate,
+        Init = o.Init,
+        FreezeBackbone = o.FreezeBackbone,
+        StartedUtc = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The run folder's <c>run.json</c>, or null when it has none (a run made before it existed).</summary>
+    public static RunInfo? TryRead(string runDirectory)
+    {
+        var path = Path.Combine(runDirectory, FileName);
+        return File.Exists(path)
+            ? JsonSerializer.Deserialize<RunInfo>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path}: empty run record.")
+            : null;
+    }
+
+    /// <summary>Copies the resumed run's record to <paramref name="outputDirectory"/> with the resume's command line added, when it has one.</summary>
+    public static void RecordResume(string resumedDirectory, string outputDirectory, string? commandLine)
+    {
+        var info = TryRead(resumedDirectory);
+        if (info is not null)
+        {
+            (commandLine is null ? info : info with { Resumed = [.. info.Resumed, commandLine] }).Write(outputDirectory);
+        }
+    }
+
+    public void Write(string runDirectory)
+    {
+        var path = Path.Combine(runDirectory, FileName);
+        var temp = path + ".partial";
+        File.WriteAllText(temp, JsonSerializer.Serialize(this, Json) + "\n");
+        File.Move(temp, path, overwrite: true);
+    }
+}

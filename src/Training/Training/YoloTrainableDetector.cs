@@ -1,0 +1,122 @@
+using System.Globalization;
+using Lookout.Detection;
+using Lookout.Training.Export;
+using Lookout.Training.Models;
+using static TorchSharp.torch;
+using DetectedObject = Lookout.Detection.Detection;
+
+namespace Lookout.Training.Training;
+
+/// <summary><see cref="YoloShapesNet"/> with <see cref="YoloLoss"/>, exported in the <c>yolov8</c> layout.</summary>
+internal sealed class YoloTrainableDetector : ITrainableDetector
+{
+    private readonly YoloShapesNet _net;
+    private readonly YoloLoss _loss;
+
+    public YoloTrainableDetector(int classes, int width, int inputSize)
+    {
+        _net = new YoloShapesNet(classes, width, inputSize);
+        _loss = new YoloLoss(_net);
+        Width = width;
+    }
+
+    public YoloShapesNet Net => _net;
+
+    public int Width { get; }
+
+    public string Arch => DetectorArch.Yolo;
+
+    public nn.Module Module => _net;
+
+    public int InputSize => _net.InputSize;
+
+    public IEnumerable<nn.Module> Backbone => _net.Backbone;
+
+    public string Layout => "yolov8";
+
+    public string Architecture => string.Create(
+        CultureInfo.InvariantCulture,
+        $"anchor-free YOLOv8-style, strides {string.Join('/', YoloShapesNet.Strides)}, depthwise-separable backbone, width {Width}, {_net.AnchorCount} grid points, {_net.parameters().Sum(p => p.numel())} parameters");
+
+    public (Tensor Total, Tensor Cls, Tensor Box) Loss(Tensor input, IReadOnlyList<TrainingSample> samples)
+    {
+        var (distances, logits) = _net.forward(input);
+        return _loss.Compute(distances, logits, samples);
+    }
+
+    public DetectedObject[][] Detect(Tensor input, IReadOnlyList<(int Width, int Height)> imageSizes, IReadOnlyList<string> labels)
+    {
+        var (d, l) = _net.forward(input);
+        var output = _net.Decode(d, l).contiguous().data<float>().ToArray();
+        var detections = new DetectedObject[imageSizes.Count][];
+        for (var k = 0; k < imageSizes.Count; k++)
+        {
+            detections[k] = DecodeImage(output, k, _net, labels, imageSizes[k].Width, imageSizes[k].Height);
+        }
+
+        return detections;
+    }
+
+    public void Initialize(string checkpoint, TextWriter log)
+    {
+        _net.load(checkpoint);
+        log.WriteLine($"initialized from {checkpoint}");
+    }
+
+    public void Emit(OnnxGraphBuilder graph) => _net.Emit(graph);
+
+    public IReadOnlyDictionary<string, string> Metadata(IReadOnlyList<string> labels) => new Dictionary<string, string>
+    {
+        ["names"] = "{" + string.Join(", ", labels.Select((l, i) => $"{i}: '{l}'")) + "}",
+        ["imgsz"] = $"[{_net.InputSize}, {_net.InputSize}]",
+        ["stride"] = "32",
+        ["task"] = "detect",
+    };
+
+    public void Dispose() => _net.Dispose();
+
+    /// <summary>The yolov8-layout output of one image to detections in that image's pixels (score ≥ 0.01, NMS 0.6).</summary>
+    internal static DetectedObject[] DecodeImage(float[] output, int imageIndex, YoloShapesNet net, IReadOnlyList<string> labels, int width, int height)
+    {
+        var n = net.AnchorCount;
+        var rows = 4 + net.Classes;
+        var offset = imageIndex * rows * n;
+        var scale = (float)net.InputSize / Math.Max(width, height);
+        var left = MathF.Round((net.InputSize - MathF.Round(width * scale)) / 2);
+        var top = MathF.Round((net.InputSize - MathF.Round(height * scale)) / 2);
+        var candidates = new List<Candidate>();
+        for (var i = 0; i < n; i++)
+        {
+            var bestClass = 0;
+            var bestScore = 0f;
+            for (var c = 0; c < net.Classes; c++)
+            {
+                var s = output[offset + (4 + c) * n + i];
+                if (s > bestScore)
+                {
+                    bestScore = s;
+                    bestClass = c;
+                }
+            }
+
+            if (bestScore < 0.01f)
+            {
+                continue;
+            }
+
+            float cx = output[offset + i], cy = output[offset + n + i], w = output[offset + 2 * n + i], h = output[offset + 3 * n + i];
+            var box = new BoxF((cx - w / 2 - left) / scale, (cy - h / 2 - top) / scale, (cx + w / 2 - left) / scale, (cy + h / 2 - top) / scale).Clip(width, height);
+            candidates.Add(new Candidate(box, bestScore, bestClass));
+        }
+
+        var kept = Nms.Apply(candidates.ToArray(), 0.6f, classAgnostic: false, maxDetections: 100);
+        var detections = new DetectedObject[kept.Length];
+        for (var k = 0; k < kept.Length; k++)
+        {
+            var c = candidates[kept[k]];
+            detections[k] = new DetectedObject(c.ClassId, labels[c.ClassId], c.Score, c.Box);
+        }
+
+        return detections;
+    }
+}
