@@ -1,19 +1,20 @@
 using Lookout.Training.Export;
-using Lookout.Training.Models;
 using Lookout.Training.Training;
 
 namespace Lookout.Training.Cli;
 
 /// <summary>
 /// <c>train --data VOC_DIR --out RUN_DIR [...]</c> trains a shapes detector (<c>--arch yolo|ssd</c>);
-/// <c>export --checkpoint CKPT --out MODEL.onnx [...]</c> writes the YOLO network as ONNX (yolov8 layout).
+/// <c>export --checkpoint CKPT --out MODEL.onnx [...]</c> writes it as ONNX in its runtime layout
+/// (yolov8 or ssd) with its model card <c>MODEL.json</c> beside it.
 /// </summary>
 internal static class TrainCommand
 {
     public const string Usage =
         "lookout-train train --data VOC_DIR --out RUN_DIR [--arch yolo|ssd] [--epochs 60] [--batch 16] [--lr 0.002] [--imgsz 320] [--width 16]\n" +
         "                    [--seed 1] [--patience 12] [--max-steps N] [--val-images N] [--resume RUN_DIR] [--init CKPT --freeze backbone]\n" +
-        "lookout-train export --checkpoint CKPT --out MODEL.onnx [--imgsz 320] [--width 16] [--labels FILE]";
+        "lookout-train export --checkpoint CKPT --out MODEL.onnx [--arch yolo|ssd] [--imgsz 320] [--width 16] [--labels FILE]\n" +
+        "                    (arch, imgsz and width default to the run's run.json beside the checkpoint, else yolo, 320, 16)";
 
     public static int Train(Arguments args, TextWriter output)
     {
@@ -54,15 +55,25 @@ internal static class TrainCommand
     {
         var checkpoint = args.RequiredString("checkpoint");
         var path = args.RequiredString("out");
-        var size = args.Int("imgsz", 320, 64, 1280);
-        var width = args.Int("width", 16, 4, 128);
+        var run = RunInfo.TryRead(Path.GetDirectoryName(Path.GetFullPath(checkpoint))!);
+        var arch = Arch(args) ?? run?.Arch ?? DetectorArch.Yolo;
+        var size = args.Int("imgsz", run?.Imgsz ?? 320, 64, 1280);
+        var width = args.Int("width", run?.Width ?? 16, 4, 128);
         var labelsFile = args.String("labels");
         args.EnsureAllUsed();
+        CheckInputSize(arch, size);
+        if (!File.Exists(checkpoint))
+        {
+            throw new UsageException($"--checkpoint '{checkpoint}' does not exist.");
+        }
+
         var labels = labelsFile is null ? Synthetic.ShapeClasses.Names : Detection.Datasets.ClassNameList.Read(labelsFile);
-        using var net = new YoloShapesNet(labels.Count, width, size);
-        net.load(checkpoint);
-        OnnxExporter.Export(net, path, labels);
-        output.WriteLine($"wrote {path} (yolov8 layout, {size}x{size}, {labels.Count} classes)");
+        using var detector = DetectorArch.Create(arch, labels.Count, width, size);
+        detector.Module.load(checkpoint);
+        OnnxExporter.Export(detector, path, labels);
+        var card = ModelCardWriter.CardPath(path);
+        ModelCardWriter.Write(card, detector, labels, ModelCardWriter.TrainingFacts(checkpoint));
+        output.WriteLine($"wrote {path} ({detector.Layout} layout, {size}x{size}, {labels.Count} classes, {new FileInfo(path).Length / 1024.0:F0} KiB) and {card}");
         return 0;
     }
 

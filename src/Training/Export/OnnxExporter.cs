@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Lookout.Training.Models;
+using Lookout.Training.Training;
 
 namespace Lookout.Training.Export;
 
@@ -19,6 +20,20 @@ internal static class OnnxExporter
             ["stride"] = "32",
             ["task"] = "detect",
         };
+        Write(g, metadata, path);
+    }
+
+    /// <summary>Exports any <paramref name="detector"/> in eval mode, BatchNorm folded, in its runtime layout.</summary>
+    public static void Export(ITrainableDetector detector, string path, IReadOnlyList<string> labels)
+    {
+        detector.Module.eval();
+        var g = new OnnxGraphBuilder();
+        detector.Emit(g);
+        Write(g, detector.Metadata(labels), path);
+    }
+
+    private static void Write(OnnxGraphBuilder g, IReadOnlyDictionary<string, string> metadata, string path)
+    {
         var model = g.ToModel(metadata);
         var temp = path + ".partial";
         using (var stream = File.Create(temp))
