@@ -1,28 +1,42 @@
 namespace Lookout.Tests.Support;
 
+/// <summary>Counts the tokens of one test that are still alive.</summary>
+/// <remarks>One ledger per test, so tests running in parallel never see each other's tokens.</remarks>
+public sealed class TokenLedger
+{
+    private long _live;
+
+    public long Live => Interlocked.Read(ref _live);
+
+    public Token Issue(int value) => new(value, this);
+
+    internal void Add() => Interlocked.Increment(ref _live);
+
+    internal void Remove() => Interlocked.Decrement(ref _live);
+}
+
 /// <summary>A disposable item that records its disposal, for ownership tests of operators.</summary>
 public sealed class Token : IDisposable
 {
-    private static long s_live;
+    private readonly TokenLedger _ledger;
+    private int _disposed;
 
-    public Token(int value)
+    internal Token(int value, TokenLedger ledger)
     {
         Value = value;
-        Interlocked.Increment(ref s_live);
+        _ledger = ledger;
+        ledger.Add();
     }
-
-    public static long Live => Interlocked.Read(ref s_live);
 
     public int Value { get; }
 
-    public bool Disposed { get; private set; }
+    public bool Disposed => Volatile.Read(ref _disposed) != 0;
 
     public void Dispose()
     {
-        if (!Disposed)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            Disposed = true;
-            Interlocked.Decrement(ref s_live);
+            _ledger.Remove();
         }
     }
 }

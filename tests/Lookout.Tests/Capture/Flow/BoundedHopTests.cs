@@ -10,10 +10,11 @@ public sealed class BoundedHopTests
     [Fact]
     public async Task HopBounded_ManyItems_DeliversAllInOrderOnAnotherThread()
     {
+        var ledger = new TokenLedger();
         var producerThread = Environment.CurrentManagedThreadId;
         var seen = new List<int>();
         var threads = new HashSet<int>();
-        var source = Observable.Range(0, 500).Select(i => new Token(i));
+        var source = Observable.Range(0, 500).Select(i => ledger.Issue(i));
 
         await source.HopBounded(3, "test-hop").Do(t =>
         {
@@ -30,6 +31,7 @@ public sealed class BoundedHopTests
     [Fact]
     public void HopBounded_SlowConsumer_BlocksProducerAtCapacity()
     {
+        var ledger = new TokenLedger();
         using var release = new ManualResetEventSlim();
         var subject = new Subject<Token>();
         var received = 0;
@@ -45,7 +47,7 @@ public sealed class BoundedHopTests
         {
             for (var i = 0; i < 10; i++)
             {
-                subject.OnNext(new Token(i));
+                subject.OnNext(ledger.Issue(i));
                 Interlocked.Increment(ref pushed);
             }
 
@@ -67,7 +69,7 @@ public sealed class BoundedHopTests
     [Fact]
     public void HopBounded_DisposedWithQueuedItems_DisposesThem()
     {
-        var before = Token.Live;
+        var ledger = new TokenLedger();
         using var gate = new ManualResetEventSlim();
         var subject = new Subject<Token>();
         var sub = subject.HopBounded(4, "test-hop").Subscribe(t =>
@@ -75,7 +77,7 @@ public sealed class BoundedHopTests
             gate.Wait(TimeSpan.FromSeconds(5));
             t.Dispose();
         });
-        var tokens = Enumerable.Range(0, 5).Select(i => new Token(i)).ToArray();
+        var tokens = Enumerable.Range(0, 5).Select(i => ledger.Issue(i)).ToArray();
         foreach (var t in tokens)
         {
             subject.OnNext(t);
@@ -85,15 +87,26 @@ public sealed class BoundedHopTests
         sub.Dispose();
 
         // Whatever the consumer had not taken was disposed by the hop; nothing is left alive.
-        Assert.Equal(before, Token.Live);
+        Assert.Equal(0, ledger.Live);
         Assert.All(tokens, t => Assert.True(t.Disposed));
     }
 
     [Fact]
     public async Task HopBounded_DownstreamThrows_EndsWithErrorAndDisposesQueued()
     {
-        var before = Token.Live;
-        var source = Observable.Range(0, 50).Select(i => new Token(i));
+        var ledger = new TokenLedger();
+        // An owned source, like the capture sources: Rx's Select would drop a token it created while
+        // its sink was being disposed, and the leak would be the test's, not the hop's.
+        var source = OwnedObservable.Create<Token>(observer =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                observer.OnNext(ledger.Issue(i));
+            }
+
+            observer.OnCompleted();
+            return System.Reactive.Disposables.Disposable.Empty;
+        });
         var failing = source.HopBounded(4, "test-hop").Select(t =>
         {
             t.Dispose();
@@ -101,14 +114,15 @@ public sealed class BoundedHopTests
         });
 
         await Assert.ThrowsAsync<InvalidDataException>(async () => await failing.LastOrDefaultAsync());
-        SpinWait.SpinUntil(() => Token.Live == before, TimeSpan.FromSeconds(5));
-        Assert.Equal(before, Token.Live);
+        SpinWait.SpinUntil(() => ledger.Live == 0, TimeSpan.FromSeconds(5));
+        Assert.Equal(0, ledger.Live);
     }
 
     [Fact]
     public async Task HopBounded_SourceError_DeliversQueuedItemsThenError()
     {
-        var source = Observable.Range(0, 3).Select(i => new Token(i)).Concat(Observable.Throw<Token>(new IOException("read failed")));
+        var ledger = new TokenLedger();
+        var source = Observable.Range(0, 3).Select(i => ledger.Issue(i)).Concat(Observable.Throw<Token>(new IOException("read failed")));
         var seen = new List<int>();
 
         var error = await Assert.ThrowsAsync<IOException>(async () => await source.HopBounded(8, "test-hop").Do(t =>
