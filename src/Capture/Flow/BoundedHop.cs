@@ -3,26 +3,43 @@ using System.Reactive.Disposables;
 namespace Lookout.Capture.Flow;
 
 /// <summary>
-/// File-mode stage boundary: moves items to a dedicated thread through a bounded queue.
+/// Stage boundaries: move items to a dedicated consumer thread through a bounded queue.
 /// </summary>
 /// <remarks>
-/// Lossless and ordered. When the queue is full, the producer's <c>OnNext</c> blocks until the
-/// consumer takes an item: that is the back-pressure that keeps memory flat while stages overlap.
 /// Ownership of each item moves to the queue at <c>OnNext</c> and on to the downstream observer;
 /// items still queued when the subscription is disposed, or when downstream fails, are disposed here.
 /// </remarks>
 public static class BoundedHop
 {
+    /// <summary>
+    /// File mode: lossless and ordered. When the queue is full, the producer's <c>OnNext</c> blocks
+    /// until the consumer takes an item: the back-pressure that keeps memory flat while stages overlap.
+    /// </summary>
     /// <param name="capacity">Items that may wait between the two stages.</param>
     /// <param name="threadName">Name of the consumer thread, for profilers and dumps.</param>
     public static IObservable<T> HopBounded<T>(this IObservable<T> source, int capacity, string threadName)
+        where T : IDisposable => Create(source, capacity, threadName, drops: null);
+
+    /// <summary>
+    /// Live mode: the producer never blocks. When the consumer is busy and <paramref name="capacity"/>
+    /// items already wait, the oldest is disposed and counted in <paramref name="drops"/>, so the
+    /// consumer always takes the newest items and their age stays bounded by its own pace.
+    /// </summary>
+    public static IObservable<T> HopNewest<T>(this IObservable<T> source, string threadName, DropCounter drops, int capacity = 1)
+        where T : IDisposable
+    {
+        ArgumentNullException.ThrowIfNull(drops);
+        return Create(source, capacity, threadName, drops);
+    }
+
+    private static IObservable<T> Create<T>(IObservable<T> source, int capacity, string threadName, DropCounter? drops)
         where T : IDisposable
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         return OwnedObservable.Create<T>(observer =>
         {
-            var hop = new Hop<T>(observer, capacity, threadName);
+            var hop = new Hop<T>(observer, capacity, threadName, drops);
             var upstream = new SingleAssignmentDisposable();
             hop.Upstream = upstream;
             hop.Start();
@@ -35,19 +52,19 @@ public static class BoundedHop
         where T : IDisposable
     {
         private readonly IObserver<T> _downstream;
-        private readonly T[] _ring;
+        private readonly FrameQueue<T> _queue;
+        private readonly DropCounter? _drops;
         private readonly Thread _thread;
         private readonly object _gate = new();
-        private int _head;
-        private int _count;
         private bool _completed;
         private Exception? _error;
         private bool _disposed;
 
-        public Hop(IObserver<T> downstream, int capacity, string threadName)
+        public Hop(IObserver<T> downstream, int capacity, string threadName, DropCounter? drops)
         {
             _downstream = downstream;
-            _ring = new T[capacity];
+            _queue = new FrameQueue<T>(capacity);
+            _drops = drops;
             _thread = new Thread(Drain) { IsBackground = true, Name = threadName };
         }
 
@@ -59,7 +76,7 @@ public static class BoundedHop
         {
             lock (_gate)
             {
-                while (_count == _ring.Length && !_disposed)
+                while (_drops is null && _queue.IsFull && !_disposed)
                 {
                     Monitor.Wait(_gate);
                 }
@@ -70,8 +87,15 @@ public static class BoundedHop
                     return;
                 }
 
-                _ring[(_head + _count) % _ring.Length] = value;
-                _count++;
+                if (_drops is null)
+                {
+                    _queue.Enqueue(value);
+                }
+                else if (_queue.EnqueueDroppingOldest(value))
+                {
+                    _drops.Add();
+                }
+
                 Monitor.PulseAll(_gate);
             }
         }
@@ -110,7 +134,7 @@ public static class BoundedHop
                 }
 
                 _disposed = true;
-                DisposeQueued();
+                _queue.DisposeAll();
                 Monitor.PulseAll(_gate);
             }
 
@@ -131,7 +155,7 @@ public static class BoundedHop
                 T item;
                 lock (_gate)
                 {
-                    while (_count == 0 && !_completed && !_disposed)
+                    while (_queue.Count == 0 && !_completed && !_disposed)
                     {
                         Monitor.Wait(_gate);
                     }
@@ -141,15 +165,11 @@ public static class BoundedHop
                         return;
                     }
 
-                    if (_count == 0)
+                    if (!_queue.TryDequeue(out item))
                     {
                         break;
                     }
 
-                    item = _ring[_head];
-                    _ring[_head] = default!;
-                    _head = (_head + 1) % _ring.Length;
-                    _count--;
                     Monitor.PulseAll(_gate);
                 }
 
@@ -174,17 +194,6 @@ public static class BoundedHop
             else
             {
                 _downstream.OnError(_error);
-            }
-        }
-
-        private void DisposeQueued()
-        {
-            while (_count > 0)
-            {
-                _ring[_head].Dispose();
-                _ring[_head] = default!;
-                _head = (_head + 1) % _ring.Length;
-                _count--;
             }
         }
     }
