@@ -112,8 +112,8 @@ public sealed partial class AnnotateJob : IJob
             if (modelPath == DefaultModel)
             {
                 throw new ModelException(
-                    $"No model is bundled yet: '{DefaultModel}' is produced by the training program (src/Training) and is not in this checkout. " +
-                    "Pass an ONNX detector with --model PATH.onnx, for example: lookout annotate ../shared/media/video/vtest.avi --model ../shared/models/yolox-nano.onnx");
+                    $"The bundled model '{DefaultModel}' is missing from this checkout. Restore it with 'git checkout -- models/', " +
+                    "retrain it with src/Training (see README, Training), or pass an ONNX detector with --model PATH.onnx.");
             }
 
             throw new ModelException($"Model '{modelPath}' does not exist. Pass an existing .onnx file with --model.");

@@ -58,15 +58,46 @@ public sealed class AnnotateTests
     }
 
     [Fact]
-    public async Task Run_NoArgumentsWithoutBundledModel_SaysNoneIsBundledAndHowToPassOne()
+    public async Task Run_NoArguments_AnnotatesBundledSampleWithBundledModelAndFindsTruth()
     {
-        Skip.If(File.Exists(Path.Combine(RepoRoot(), "models", "lookout-yolo-shapes.onnx")), "the in-repo model is present");
+        var root = RepoRoot();
+        var cwd = Environment.CurrentDirectory;
+        using var dir = new TempDir();
+        Environment.CurrentDirectory = dir.Path;
+        try
+        {
+            // The README's run command: videos/shapes-sample.mp4 through models/lookout-yolo-shapes.onnx, outputs in out/.
+            var (code, error) = await CliRunner.RunRawAsync();
 
-        var (code, error) = await CliRunner.RunRawAsync();
+            Assert.True(code == 0, error);
+            Assert.Contains("lookout-yolo-shapes", error);
+            Assert.Contains("250 frames", error);
+            var written = dir.File(Path.Combine("out", "shapes-sample.jsonl"));
+            Assert.True(File.Exists(dir.File(Path.Combine("out", "shapes-sample.annotated.mp4"))), error);
+            var found = File.ReadAllLines(written).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+            var truth = File.ReadLines(Path.Combine(root, "videos", "shapes-sample.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+            Assert.Equal(250, found.Length);
 
-        Assert.Equal(2, code);
-        Assert.Contains("No model is bundled yet", error);
-        Assert.Contains("--model", error);
+            // The bundled network finds real objects of the sample, with the right label, where the truth has them.
+            var matched = found.Zip(truth).Sum(pair => pair.First.GetProperty("detections").EnumerateArray().Count(d =>
+                pair.Second.GetProperty("detections").EnumerateArray().Any(t =>
+                    t.GetProperty("label").GetString() == d.GetProperty("label").GetString() && IoU(Box(t), Box(d)) >= 0.5)));
+            Assert.True(matched >= 50, $"only {matched} detections match the sample's ground truth");
+        }
+        finally
+        {
+            Environment.CurrentDirectory = cwd;
+        }
+    }
+
+    private static double[] Box(JsonElement detection) => [.. detection.GetProperty("box").EnumerateArray().Select(v => v.GetDouble())];
+
+    private static double IoU(double[] a, double[] b)
+    {
+        var iw = Math.Max(0, Math.Min(a[2], b[2]) - Math.Max(a[0], b[0]));
+        var ih = Math.Max(0, Math.Min(a[3], b[3]) - Math.Max(a[1], b[1]));
+        var inter = iw * ih;
+        return inter / (((a[2] - a[0]) * (a[3] - a[1])) + ((b[2] - b[0]) * (b[3] - b[1])) - inter);
     }
 
     private static string RepoRoot()
