@@ -14,6 +14,25 @@ public sealed class SourceOptions
     [Range(0, long.MaxValue)]
     public long MaxFrames { get; set; }
 
+    /// <summary>Stop after this long (live sources and files alike); zero runs to the end.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
+    public TimeSpan Duration { get; set; }
+
+    /// <summary>Start a video file again from its first frame at its end, until stopped.</summary>
+    public bool Loop { get; set; }
+
+    /// <summary>Camera: the frame width to ask for (0: the camera's default).</summary>
+    [Range(0, 16384)]
+    public int Width { get; set; }
+
+    /// <summary>Camera: the frame height to ask for (0: the camera's default).</summary>
+    [Range(0, 16384)]
+    public int Height { get; set; }
+
+    /// <summary>Camera: the frame rate to ask for (0: the camera's default).</summary>
+    [Range(0, 1000)]
+    public double Fps { get; set; }
+
     /// <summary>Frames that may wait between two pipeline stages in file mode.</summary>
     [Range(1, 256)]
     public int QueueCapacity { get; set; } = 4;

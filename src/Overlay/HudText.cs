@@ -4,8 +4,9 @@ using System.Globalization;
 namespace Lookout.Overlay;
 
 /// <summary>
-/// The HUD line (frame rate, inference time, latency, drops), refreshed twice a second so that
-/// formatting costs nothing per frame and the numbers stay readable.
+/// The HUD line (display frame rate, inference time, latency, and for live sources that drop frames,
+/// the capture rate and the total dropped), refreshed twice a second so that formatting costs
+/// nothing per frame and the numbers stay readable.
 /// </summary>
 /// <remarks>Not thread-safe; owned by the drawing thread.</remarks>
 public sealed class HudText
@@ -15,9 +16,11 @@ public sealed class HudText
     private int _framesInWindow;
     private double _inferenceSum;
     private double _latencySum;
+    private long _droppedAtWindowStart;
     private string _text = "fps --";
 
     /// <summary>Counts one displayed frame and returns the current HUD line.</summary>
+    /// <param name="dropped">Frames dropped so far in the run (a running total).</param>
     public string Update(double inferenceMs, double latencyMs, long dropped)
     {
         _framesInWindow++;
@@ -31,9 +34,11 @@ public sealed class HudText
             var fps = _framesInWindow / seconds;
             var inference = _inferenceSum / _framesInWindow;
             var latency = _latencySum / _framesInWindow;
+            var captured = (_framesInWindow + dropped - _droppedAtWindowStart) / seconds;
             _text = dropped > 0
-                ? string.Create(CultureInfo.InvariantCulture, $"fps {fps:0.0}  infer {inference:0.0} ms  latency {latency:0} ms  dropped {dropped}")
+                ? string.Create(CultureInfo.InvariantCulture, $"fps {fps:0.0}  capture {captured:0.0}  infer {inference:0.0} ms  latency {latency:0} ms  dropped {dropped}")
                 : string.Create(CultureInfo.InvariantCulture, $"fps {fps:0.0}  infer {inference:0.0} ms  latency {latency:0} ms");
+            _droppedAtWindowStart = dropped;
             _windowStart = now;
             _framesInWindow = 0;
             _inferenceSum = 0;

@@ -27,6 +27,19 @@ public static class LookoutCli
             return LookoutHost.RunAsync<JobService<AnnotateJob>>(overrides, AddJob<AnnotateJob>);
         });
 
+        var watch = BuildWatch(out var watchMap, out var watchSource);
+        root.Subcommands.Add(watch);
+        watch.SetAction((result, _) =>
+        {
+            var overrides = watchMap.Overrides(result);
+            if (result.GetValue(watchSource) is { } source)
+            {
+                overrides["Source:Input"] = source;
+            }
+
+            return LookoutHost.RunAsync<JobService<WatchJob>>(overrides, AddJob<WatchJob>);
+        });
+
         var eval = BuildEval(out var evalMap);
         root.Subcommands.Add(eval);
         eval.SetAction((result, _) => LookoutHost.RunAsync<JobService<EvalJob>>(evalMap.Overrides(result), services =>
@@ -70,11 +83,58 @@ public static class LookoutCli
         map.Add(new Option<string>("--output", "-o") { Description = "Annotated video (.mp4 mp4v, .avi MJPG/XVID), or image file/folder for image inputs." }, "Outputs:Video");
         map.Add(new Option<string>("--detections") { Description = "JSON lines file, one object per frame; '-' for standard output." }, "Outputs:Detections");
         map.Add(new Option<string>("--codec") { Description = "Video encoder four-character code: mp4v (default), MJPG, XVID." }, "Outputs:Codec");
-        map.Add(new Option<long>("--max-frames") { Description = "Stop after N frames." }, "Source:MaxFrames");
+        AddRunLimits(map);
         map.AddFlag(new Option<bool>("--no-hud") { Description = "Do not draw the FPS/latency line." }, "Overlay:Hud", "false");
         map.AddFlag(new Option<bool>("--no-progress") { Description = "No progress bar on standard error." }, "Outputs:Progress", "false");
         map.AddTo(command);
         return command;
+    }
+
+    private static Command BuildWatch(out OptionMap map, out Argument<string?> source)
+    {
+        map = new OptionMap();
+        source = new Argument<string?>("SOURCE")
+        {
+            Description = "A camera index (0, 1, …) or a video file, played at its own frame rate (default: Source:Input, the bundled sample).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var command = new Command("watch", "Live detection in a window: boxes, labels and a HUD (fps, capture fps, inference, latency, dropped). q or Esc quits, space pauses.");
+        command.Arguments.Add(source);
+        AddDetectorOptions(map, "Score threshold (default: the card's).");
+        map.AddFlag(new Option<bool>("--loop") { Description = "Play a video file again from the start at its end, until stopped." }, "Source:Loop");
+        map.Add(new Option<int>("--width") { Description = "Camera: frame width to ask for." }, "Source:Width");
+        map.Add(new Option<int>("--height") { Description = "Camera: frame height to ask for." }, "Source:Height");
+        map.Add(new Option<double>("--fps") { Description = "Camera: frame rate to ask for." }, "Source:Fps");
+        map.Add(new Option<string>("--output", "-o") { Description = "Also record the annotated frames to this video (.mp4 mp4v, .avi MJPG/XVID)." }, "Outputs:Video");
+        map.Add(new Option<string>("--detections") { Description = "Also write JSON lines (with dropped and latency_ms) to this file; '-' for standard output." }, "Outputs:Detections");
+        map.Add(new Option<string>("--codec") { Description = "Video encoder four-character code: mp4v (default), MJPG, XVID." }, "Outputs:Codec");
+        AddRunLimits(map);
+        map.AddFlag(new Option<bool>("--no-hud") { Description = "Do not draw the HUD line." }, "Overlay:Hud", "false");
+        map.AddTo(command);
+        return command;
+    }
+
+    /// <summary><c>--max-frames</c> and <c>--duration</c>, on every verb that reads frames.</summary>
+    private static void AddRunLimits(OptionMap map)
+    {
+        map.Add(new Option<long>("--max-frames") { Description = "Stop after N frames." }, "Source:MaxFrames");
+        map.Add(
+            new Option<TimeSpan>("--duration")
+            {
+                Description = "Stop after this long: 90, 90s, 10m, 2h or hh:mm:ss.",
+                CustomParser = r =>
+                {
+                    var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : null;
+                    if (DurationText.TryParse(text, out var value))
+                    {
+                        return value;
+                    }
+
+                    r.AddError($"--duration: '{text}' is not a duration; use 90, 90s, 10m, 2h or hh:mm:ss.");
+                    return default;
+                },
+            },
+            "Source:Duration");
     }
 
     private static void AddDetectorOptions(OptionMap map, string scoreDescription)

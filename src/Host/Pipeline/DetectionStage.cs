@@ -12,12 +12,14 @@ public static class DetectionStage
     /// detector throws, the frame is disposed here and the error ends the sequence; frames that
     /// still arrive after that are disposed too.
     /// </remarks>
-    public static IObservable<DetectedFrame> Detect(this IObservable<Frame> frames, DetectFunc detect) =>
-        OwnedObservable.Create<DetectedFrame>(observer => frames.Subscribe(new Stage(observer, detect)));
+    /// <param name="drops">Live mode: the gate's drop counter; each detected frame then carries the drops since the previous one.</param>
+    public static IObservable<DetectedFrame> Detect(this IObservable<Frame> frames, DetectFunc detect, DropCounter? drops = null) =>
+        OwnedObservable.Create<DetectedFrame>(observer => frames.Subscribe(new Stage(observer, detect, drops)));
 
-    private sealed class Stage(IObserver<DetectedFrame> downstream, DetectFunc detect) : IObserver<Frame>
+    private sealed class Stage(IObserver<DetectedFrame> downstream, DetectFunc detect, DropCounter? drops) : IObserver<Frame>
     {
         private bool _faulted;
+        private long _dropsSeen;
 
         public void OnNext(Frame frame)
         {
@@ -31,7 +33,15 @@ public static class DetectionStage
             try
             {
                 var detections = detect(frame.Image, out var timings);
-                result = new DetectedFrame(frame, detections, timings);
+                var dropped = 0L;
+                if (drops is not null)
+                {
+                    var total = drops.Total;
+                    dropped = total - _dropsSeen;
+                    _dropsSeen = total;
+                }
+
+                result = new DetectedFrame(frame, detections, timings) { Dropped = dropped };
             }
             catch (Exception e)
             {

@@ -60,7 +60,13 @@ public sealed partial class AnnotateJob : IJob
             {
                 Progress = progress is null ? null : progress.Report,
             };
-            var stats = await pipeline.RunAsync(stop).ConfigureAwait(false);
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            if (_source.Duration > TimeSpan.Zero)
+            {
+                limit.CancelAfter(_source.Duration);
+            }
+
+            var stats = await pipeline.RunAsync(limit.Token).ConfigureAwait(false);
             foreach (var sink in sinks)
             {
                 sink.Complete();
@@ -103,7 +109,7 @@ public sealed partial class AnnotateJob : IJob
 
     /// <summary>The resolved model path.</summary>
     /// <exception cref="ModelException">The model file does not exist.</exception>
-    private static string EnsureModelExists(DetectorOptions configured)
+    internal static string EnsureModelExists(DetectorOptions configured)
     {
         var modelPath = string.IsNullOrWhiteSpace(configured.ModelPath) ? DefaultModel : configured.ModelPath;
         var resolved = PathResolver.Resolve(modelPath);

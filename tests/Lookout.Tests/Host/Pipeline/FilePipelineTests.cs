@@ -18,7 +18,7 @@ public sealed class FilePipelineTests
         var before = Frame.LiveCount;
         using var source = VideoFileSource.Open(path);
         var sink = new RecordingSink();
-        var pipeline = new FilePipeline(source, SlowDetector(TimeSpan.FromMilliseconds(5)), [sink], new OverlayOptions(), queueCapacity: 2);
+        var pipeline = new FilePipeline(source, TestDetectors.Slow(TimeSpan.FromMilliseconds(5)), [sink], new OverlayOptions(), queueCapacity: 2);
 
         var stats = await pipeline.RunAsync(CancellationToken.None);
 
@@ -37,7 +37,7 @@ public sealed class FilePipelineTests
         using var source = VideoFileSource.Open(path);
         using var stop = new CancellationTokenSource();
         var sink = new RecordingSink { OnWrite = i => { if (i == 5) { stop.Cancel(); } } };
-        var pipeline = new FilePipeline(source, SlowDetector(TimeSpan.FromMilliseconds(2)), [sink], new OverlayOptions(), queueCapacity: 2);
+        var pipeline = new FilePipeline(source, TestDetectors.Slow(TimeSpan.FromMilliseconds(2)), [sink], new OverlayOptions(), queueCapacity: 2);
 
         var stats = await pipeline.RunAsync(stop.Token);
 
@@ -76,42 +76,10 @@ public sealed class FilePipelineTests
         var before = Frame.LiveCount;
         using var source = VideoFileSource.Open(path);
         var sink = new RecordingSink { OnWrite = i => { if (i == 7) { throw new OutputException("disk full"); } } };
-        var pipeline = new FilePipeline(source, SlowDetector(TimeSpan.Zero), [sink], new OverlayOptions(), queueCapacity: 2);
+        var pipeline = new FilePipeline(source, TestDetectors.Slow(TimeSpan.Zero), [sink], new OverlayOptions(), queueCapacity: 2);
 
         await Assert.ThrowsAsync<OutputException>(() => pipeline.RunAsync(CancellationToken.None));
 
         FrameAssert.NoLiveFrames(before);
-    }
-
-    private static DetectFunc SlowDetector(TimeSpan delay) => (Mat image, out DetectionTimings timings) =>
-    {
-        if (delay > TimeSpan.Zero)
-        {
-            Thread.Sleep(delay);
-        }
-
-        timings = new DetectionTimings(0, delay.TotalMilliseconds, 0);
-        return [new Detection.Detection(0, "thing", 0.9f, new BoxF(1, 1, 10, 10))];
-    };
-
-    private sealed class RecordingSink : IFrameSink
-    {
-        public List<long> Indices { get; } = [];
-
-        public Action<long>? OnWrite { get; init; }
-
-        public void Write(DetectedFrame frame)
-        {
-            Indices.Add(frame.Frame.Index);
-            OnWrite?.Invoke(frame.Frame.Index);
-        }
-
-        public void Complete()
-        {
-        }
-
-        public void Dispose()
-        {
-        }
     }
 }

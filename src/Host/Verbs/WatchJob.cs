@@ -1,0 +1,122 @@
+using Lookout.Capture;
+using Lookout.Detection;
+using Lookout.Host.Pipeline;
+using Lookout.Overlay;
+using Lookout.Overlay.Sinks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Lookout.Host.Verbs;
+
+/// <summary>
+/// <c>lookout watch [SOURCE]</c>: a camera (by index) or a video file played at its own frame rate,
+/// through the live pipeline, into a window with boxes, labels and a HUD; optionally also JSON lines
+/// and a recording. <c>q</c>/Esc or closing the window quits, space pauses.
+/// </summary>
+public sealed partial class WatchJob : IJob
+{
+    private readonly SourceOptions _source;
+    private readonly DetectorOptions _detector;
+    private readonly OverlayOptions _overlay;
+    private readonly OutputOptions _outputs;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+
+    public WatchJob(IOptions<SourceOptions> source, IOptions<DetectorOptions> detector, IOptions<OverlayOptions> overlay, IOptions<OutputOptions> outputs, ILoggerFactory loggers)
+    {
+        _source = source.Value;
+        _detector = detector.Value;
+        _overlay = overlay.Value;
+        _outputs = outputs.Value;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger("lookout.watch");
+    }
+
+    public string Name => "watch";
+
+    /// <summary>Environment lookup for the display check; tests replace it.</summary>
+    internal static Func<string, string?> Environment { get; set; } = System.Environment.GetEnvironmentVariable;
+
+    /// <exception cref="OutputException">No display, or an output cannot be written.</exception>
+    /// <exception cref="SourceException">The camera or file cannot be read.</exception>
+    /// <exception cref="ModelException">The model or its card is missing or unusable.</exception>
+    public async Task<int> RunAsync(CancellationToken stop)
+    {
+        using var quit = CancellationTokenSource.CreateLinkedTokenSource(stop);
+
+        // The window first: without a display nothing else is worth opening; then the model, as annotate does.
+        var sinks = new List<IFrameSink> { new WindowSink("lookout", quit.Cancel, Environment) };
+        try
+        {
+            AnnotateJob.EnsureModelExists(_detector);
+            using var source = OpenSource(_source, _loggers.CreateLogger("lookout.capture"));
+            using var detector = AnnotateJob.OpenDetector(_detector, _loggers.CreateLogger("lookout.detection"));
+            AddOutputs(sinks, source.Info, _outputs);
+            if (_source.Duration > TimeSpan.Zero)
+            {
+                quit.CancelAfter(_source.Duration);
+            }
+
+            var info = source.Info;
+            LogStarting(_logger, info.Name, info.Width, info.Height, info.Fps, detector.Card.Name, detector.ExecutionProvider);
+            var pipeline = new LivePipeline(source, detector.Detect, sinks, _overlay);
+            var stats = await pipeline.RunAsync(quit.Token).ConfigureAwait(false);
+            foreach (var sink in sinks)
+            {
+                sink.Complete();
+            }
+
+            Console.Error.Write(stats.Format(info.Name));
+            Console.Error.WriteLine($"dropped: {pipeline.Drops.Total} stale frames (the detector always takes the newest)");
+            return RunOutcome.Ok;
+        }
+        finally
+        {
+            foreach (var sink in sinks)
+            {
+                sink.Dispose();
+            }
+        }
+    }
+
+    /// <summary>A camera index (<c>0</c>) or a video file, played as a live source.</summary>
+    /// <exception cref="SourceException">The input cannot be watched.</exception>
+    internal static IFrameSource OpenSource(SourceOptions options, ILogger logger)
+    {
+        var input = options.Input;
+        if (string.IsNullOrWhiteSpace(input))
+        {
+            throw new SourceException("No source given. Pass a camera index (0), or a video file: lookout watch 0.");
+        }
+
+        if (CameraSource.IsCameraIndex(input, out var index))
+        {
+            return CameraSource.Open(index, options.Width, options.Height, options.Fps, options.MaxFrames, logger: logger);
+        }
+
+        var path = PathResolver.Resolve(input);
+        if (Directory.Exists(path) || ImageFolderSource.IsImageFile(path))
+        {
+            throw new SourceException($"'{input}' is an image or a folder of images: watch shows cameras and videos. Use 'lookout annotate {input}' for images.");
+        }
+
+        return VideoFileSource.Open(path, options.MaxFrames, logger, realtime: true, loop: options.Loop);
+    }
+
+    /// <summary>JSON lines and a recording, when asked for, beside the window.</summary>
+    internal static void AddOutputs(List<IFrameSink> sinks, SourceInfo info, OutputOptions outputs)
+    {
+        if (!string.IsNullOrWhiteSpace(outputs.Video))
+        {
+            sinks.Add(new VideoFileSink(outputs.Video, info.Fps > 0 ? info.Fps : 25, outputs.Codec));
+        }
+
+        if (!string.IsNullOrWhiteSpace(outputs.Detections))
+        {
+            sinks.Add(new JsonLinesSink(outputs.Detections, live: true));
+        }
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Watching {Source} ({Width}x{Height} at {Fps:0.#} fps) with {Model} on {Provider}; q or Esc quits, space pauses")]
+    private static partial void LogStarting(ILogger logger, string source, int width, int height, double fps, string model, string provider);
+}

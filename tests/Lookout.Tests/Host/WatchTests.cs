@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Lookout.Capture;
+using Lookout.Host.Verbs;
+using Lookout.Tests.Support;
+
+namespace Lookout.Tests.Host;
+
+public sealed class WatchTests
+{
+    [Fact]
+    public async Task Watch_NoDisplay_ExitsWithErrorSuggestingHeadlessVerbs()
+    {
+        var (code, error) = await WithEnvironment(_ => null, () => CliRunner.RunRawAsync("watch", SamplePath()));
+
+        Assert.Equal(2, code);
+        Assert.Contains("No display", error);
+        Assert.Contains("lookout stream", error);
+    }
+
+    [Fact]
+    public async Task Watch_CameraIndexThatDoesNotExist_ExitsWithErrorNamingIt()
+    {
+        // A display is claimed so the camera is what fails; the window is never opened.
+        var (code, error) = await WithEnvironment(name => name == "DISPLAY" ? ":99" : null, () => CliRunner.RunRawAsync("watch", "57"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("Camera 57", error);
+        Assert.Contains("/dev/video57", error);
+    }
+
+    [SkippableFact]
+    public async Task Watch_SampleUnderXvfb_PlaysInRealTimeAndWritesLiveJsonLines()
+    {
+        Skip.If(VirtualDisplay.Display is null, VirtualDisplay.SkipReason);
+        using var dir = new TempDir();
+        var before = Frame.LiveCount;
+
+        var (code, error) = await CliRunner.RunRawAsync("watch", SamplePath(), "--max-frames", "30", "--detections", dir.File("w.jsonl"), "--device", "cpu");
+
+        Assert.True(code == 0, error);
+        var lines = File.ReadAllLines(dir.File("w.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l => Assert.True(l.GetProperty("latency_ms").GetDouble() >= 0));
+
+        // 30 frames were captured at the file's 25 fps: each was shown or dropped as stale, in order.
+        var shown = lines.Length + lines.Sum(l => l.GetProperty("dropped").GetInt64());
+        Assert.Equal(30, shown);
+        var indices = lines.Select(l => l.GetProperty("frame").GetInt64()).ToArray();
+        Assert.Equal(indices.Order(), indices);
+        Assert.Contains("dropped:", error);
+        FrameAssert.NoLiveFrames(before);
+    }
+
+    private static async Task<(int, string)> WithEnvironment(Func<string, string?> environment, Func<Task<(int, string)>> run)
+    {
+        var previous = WatchJob.Environment;
+        WatchJob.Environment = environment;
+        try
+        {
+            return await run();
+        }
+        finally
+        {
+            WatchJob.Environment = previous;
+        }
+    }
+
+    private static string SamplePath()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "videos", "shapes-sample.mp4");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("videos/shapes-sample.mp4 not found above the test folder");
+    }
+}
