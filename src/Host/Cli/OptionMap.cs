@@ -17,6 +17,13 @@ public sealed class OptionMap
         return option;
     }
 
+    /// <summary>An option whose value is written to configuration by <paramref name="format"/>.</summary>
+    public Option<T> Add<T>(Option<T> option, string key, Func<T, string> format)
+    {
+        _entries.Add((option, key, r => r.GetValue(option) is { } v ? format(v) : null));
+        return option;
+    }
+
     /// <summary>A flag that sets <paramref name="key"/> to <paramref name="value"/> when present.</summary>
     public Option<bool> AddFlag(Option<bool> option, string key, string value = "true")
     {

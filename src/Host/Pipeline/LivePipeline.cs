@@ -32,6 +32,15 @@ public sealed class LivePipeline
         _overlay = overlay;
     }
 
+    /// <summary>Writes a metrics line at this interval when a logger is given (<see cref="MetricsLogger"/>).</summary>
+    public TimeSpan MetricsInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Where the periodic metrics line goes; none without it.</summary>
+    public Microsoft.Extensions.Logging.ILogger? MetricsLogger { get; init; }
+
+    /// <summary>Running total of source reconnects, for sources that reconnect.</summary>
+    public Func<long>? Reconnects { get; init; }
+
     /// <summary>Capture frames disposed unprocessed because a newer one arrived while the detector was busy.</summary>
     public DropCounter Drops { get; } = new();
 
@@ -43,7 +52,10 @@ public sealed class LivePipeline
     public async Task<RunStats> RunAsync(CancellationToken stop)
     {
         var stats = new RunStats();
-        var output = new OutputStage(_sinks, _overlay, stats, progress: null);
+        var metrics = MetricsLogger is not null && MetricsInterval > TimeSpan.Zero
+            ? new LiveMetrics(MetricsLogger, MetricsInterval, () => Drops.Total, Reconnects)
+            : null;
+        var output = new OutputStage(_sinks, _overlay, stats, progress: null, metrics);
         var frames = _source.Frames(stop)
             .HopNewest("lookout-detect", Drops)
             .Detect(_detect, Drops)

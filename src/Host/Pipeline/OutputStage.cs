@@ -17,12 +17,15 @@ internal sealed class OutputStage : IObserver<DetectedFrame>
     private long _dropped;
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public OutputStage(IReadOnlyList<IFrameSink> sinks, OverlayOptions overlay, RunStats stats, Action<long>? progress)
+    private readonly LiveMetrics? _metrics;
+
+    public OutputStage(IReadOnlyList<IFrameSink> sinks, OverlayOptions overlay, RunStats stats, Action<long>? progress, LiveMetrics? metrics = null)
     {
         _sinks = sinks;
         _overlay = overlay;
         _stats = stats;
         _progress = progress;
+        _metrics = metrics;
     }
 
     public Task Completion => _done.Task;
@@ -57,9 +60,8 @@ internal sealed class OutputStage : IObserver<DetectedFrame>
     {
         var start = Stopwatch.GetTimestamp();
         _dropped += value.Dropped;
-        var hud = _overlay.Hud
-            ? _hud.Update(value.Timings.InferenceMs, Stopwatch.GetElapsedTime(value.Frame.CapturedAt).TotalMilliseconds, _dropped)
-            : null;
+        var latency = Stopwatch.GetElapsedTime(value.Frame.CapturedAt, start).TotalMilliseconds;
+        var hud = _overlay.Hud ? _hud.Update(value.Timings.InferenceMs, latency, _dropped) : null;
         _renderer.Draw(value.Frame.Image, _overlay.Boxes ? value.Detections : [], hud);
         var drawn = Stopwatch.GetTimestamp();
         for (var i = 0; i < _sinks.Count; i++)
@@ -69,6 +71,7 @@ internal sealed class OutputStage : IObserver<DetectedFrame>
 
         var written = Stopwatch.GetTimestamp();
         _stats.Record(value, Stopwatch.GetElapsedTime(start, drawn).TotalMilliseconds, Stopwatch.GetElapsedTime(drawn, written).TotalMilliseconds);
+        _metrics?.Record(value.Timings.InferenceMs, Stopwatch.GetElapsedTime(value.Frame.CapturedAt, written).TotalMilliseconds);
     }
 
     public void OnError(Exception error) => _done.TrySetException(error);

@@ -59,7 +59,11 @@ public sealed partial class WatchJob : IJob
 
             var info = source.Info;
             LogStarting(_logger, info.Name, info.Width, info.Height, info.Fps, detector.Card.Name, detector.ExecutionProvider);
-            var pipeline = new LivePipeline(source, detector.Detect, sinks, _overlay);
+            var pipeline = new LivePipeline(source, detector.Detect, sinks, _overlay)
+            {
+                MetricsInterval = _outputs.MetricsInterval,
+                MetricsLogger = _logger,
+            };
             var stats = await pipeline.RunAsync(quit.Token).ConfigureAwait(false);
             foreach (var sink in sinks)
             {

@@ -29,13 +29,13 @@ public sealed class WatchTests
     }
 
     [SkippableFact]
-    public async Task Watch_SampleUnderXvfb_PlaysInRealTimeAndWritesLiveJsonLines()
+    public async Task Watch_SampleUnderXvfb_PlaysInRealTimeWritesLiveJsonLinesAndMetrics()
     {
         Skip.If(VirtualDisplay.Display is null, VirtualDisplay.SkipReason);
         using var dir = new TempDir();
         var before = Frame.LiveCount;
 
-        var (code, error) = await CliRunner.RunRawAsync("watch", SamplePath(), "--max-frames", "30", "--detections", dir.File("w.jsonl"), "--device", "cpu");
+        var (code, error) = await CliRunner.RunRawAsync("watch", SamplePath(), "--max-frames", "30", "--detections", dir.File("w.jsonl"), "--device", "cpu", "--metrics-interval", "0.5");
 
         Assert.True(code == 0, error);
         var lines = File.ReadAllLines(dir.File("w.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
@@ -48,6 +48,8 @@ public sealed class WatchTests
         var indices = lines.Select(l => l.GetProperty("frame").GetInt64()).ToArray();
         Assert.Equal(indices.Order(), indices);
         Assert.Contains("dropped:", error);
+        Assert.Contains("metrics: output", error);
+        Assert.Contains("latency p50", error);
         FrameAssert.NoLiveFrames(before);
     }
 
