@@ -53,6 +53,30 @@ public sealed class WatchTests
         FrameAssert.NoLiveFrames(before);
     }
 
+    [SkippableFact]
+    public void Watch_SigintWhileRecording_ExitsZeroWithPlayableRecordingOfEveryFrame()
+    {
+        Skip.If(VirtualDisplay.Display is null, VirtualDisplay.SkipReason);
+        Skip.If(LookoutProcess.HostAssembly is null, "src/Host is not built beside the tests");
+        using var dir = new TempDir();
+        using var lookout = LookoutProcess.Start(
+            new Dictionary<string, string> { ["DISPLAY"] = VirtualDisplay.Display! },
+            "watch", SamplePath(), "--loop", "--device", "cpu", "-o", dir.File("rec.mp4"), "--detections", dir.File("rec.jsonl"));
+
+        Assert.True(lookout.WaitForError("Watching", TimeSpan.FromSeconds(60)), lookout.StandardError);
+        Thread.Sleep(2500);
+        lookout.Interrupt();
+        var code = lookout.WaitForExit(TimeSpan.FromSeconds(60));
+
+        Assert.True(code == 0, $"exit {code}: {lookout.StandardError}");
+        Assert.Equal(["rec.jsonl", "rec.mp4"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var lines = File.ReadAllLines(dir.File("rec.jsonl"));
+        Assert.NotEmpty(lines);
+        using var capture = new OpenCvSharp.VideoCapture(dir.File("rec.mp4"));
+        Assert.True(capture.IsOpened());
+        Assert.Equal(lines.Length, (int)capture.FrameCount);
+    }
+
     private static async Task<(int, string)> WithEnvironment(Func<string, string?> environment, Func<Task<(int, string)>> run)
     {
         var previous = WatchJob.Environment;
