@@ -6,8 +6,16 @@ using static TorchSharp.torch;
 namespace Lookout.Training.Models;
 
 /// <summary>Convolution (no bias) + BatchNorm + optional ReLU; exported as one Conv with the BatchNorm folded in.</summary>
+/// <remarks>
+/// The BatchNorm runs through <c>functional.batch_norm</c> rather than <c>BatchNorm2d.forward</c>: the
+/// latter counts batches with <c>num_batches_tracked.add_(1)</c>, whose temporary <see cref="Scalar"/> can be
+/// finalized by the GC while libtorch still reads it ("Unknown scalar type" mid-training). The count is
+/// kept here with a scalar that lives as long as the process; the running statistics use the fixed momentum.
+/// </remarks>
 internal sealed class ConvBnAct : nn.Module<Tensor, Tensor>
 {
+    private static readonly Scalar OneBatch = 1.ToScalar();
+
     private readonly Conv2d conv;
     private readonly BatchNorm2d bn;
     private readonly bool _relu;
@@ -29,7 +37,16 @@ internal sealed class ConvBnAct : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        var y = bn.forward(conv.forward(input));
+        var x = conv.forward(input);
+        if (training)
+        {
+            using (no_grad())
+            {
+                bn.num_batches_tracked?.add_(OneBatch);
+            }
+        }
+
+        var y = nn.functional.batch_norm(x, bn.running_mean, bn.running_var, bn.weight, bn.bias, training, bn.momentum ?? 0.1, bn.eps);
         return _relu ? nn.functional.relu(y) : y;
     }
 
