@@ -4,7 +4,8 @@
 set -euo pipefail
 
 runtime=(libgtk-3-0 ffmpeg)
-test=(xvfb xauth)
+# Window tests run under Xvfb; RTSP tests start a loopback GstRtspServer (python3-gi, x264enc from -ugly).
+test=(xvfb xauth python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly)
 
 want=("${runtime[@]}")
 if [[ "${1:-runtime}" == "test" ]]; then
