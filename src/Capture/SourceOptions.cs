@@ -33,6 +33,16 @@ public sealed class SourceOptions
     [Range(0, 1000)]
     public double Fps { get; set; }
 
+    /// <summary>Live streams: no frame for this long (connecting included) counts as a lost stream, which then reconnects.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Source:StallTimeout must be between 1 s and 1 day.")]
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Live streams: give up reconnecting after this many failed attempts (<c>5</c>) or this long
+    /// without frames (<c>90s</c>, <c>10m</c>, <c>hh:mm:ss</c>); empty retries until stopped.
+    /// </summary>
+    public string? FailAfter { get; set; }
+
     /// <summary>Frames that may wait between two pipeline stages in file mode.</summary>
     [Range(1, 256)]
     public int QueueCapacity { get; set; } = 4;

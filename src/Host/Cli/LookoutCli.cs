@@ -40,6 +40,8 @@ public static class LookoutCli
             return LookoutHost.RunAsync<JobService<WatchJob>>(overrides, AddJob<WatchJob>);
         });
 
+        root.Subcommands.Add(StreamCommand.Build());
+
         var eval = BuildEval(out var evalMap);
         root.Subcommands.Add(eval);
         eval.SetAction((result, _) => LookoutHost.RunAsync<JobService<EvalJob>>(evalMap.Overrides(result), services =>
@@ -52,7 +54,7 @@ public static class LookoutCli
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
-    private static void AddJob<TJob>(IServiceCollection services)
+    internal static void AddJob<TJob>(IServiceCollection services)
         where TJob : class, IJob => services.AddSingleton<TJob>();
 
     private static Command BuildEval(out OptionMap map)
@@ -116,7 +118,7 @@ public static class LookoutCli
     }
 
     /// <summary><c>--max-frames</c> and <c>--duration</c>, on every verb that reads frames.</summary>
-    private static void AddRunLimits(OptionMap map)
+    internal static void AddRunLimits(OptionMap map)
     {
         map.Add(new Option<long>("--max-frames") { Description = "Stop after N frames." }, "Source:MaxFrames");
         map.Add(
@@ -138,7 +140,7 @@ public static class LookoutCli
             "Source:Duration");
     }
 
-    private static void AddDetectorOptions(OptionMap map, string scoreDescription)
+    internal static void AddDetectorOptions(OptionMap map, string scoreDescription)
     {
         map.Add(new Option<string>("--model", "-m") { Description = $"ONNX detector (default: {AnnotateJob.DefaultModel}). Its card <model>.json beside it says how to run it." }, "Detector:ModelPath");
         map.Add(new Option<string>("--card") { Description = "Model card JSON, when it is not beside the model." }, "Detector:CardPath");

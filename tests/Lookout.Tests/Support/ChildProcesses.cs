@@ -52,6 +52,42 @@ public static class ChildProcesses
         return found;
     }
 
+    /// <summary>Processes anywhere on the machine named <paramref name="name"/> whose command line contains <paramref name="fragment"/> (a unique port, say).</summary>
+    public static IReadOnlyList<int> WithCommandLine(string name, string fragment)
+    {
+        var found = new List<int>();
+        if (!Directory.Exists("/proc"))
+        {
+            return found;
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var comm = File.ReadAllText(Path.Combine(dir, "comm")).Trim();
+                var commandLine = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                if (comm == name && commandLine.Contains(fragment, StringComparison.Ordinal))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Waits (a few seconds at most) until no child named <paramref name="name"/> is left, and asserts it.</summary>
     public static void AssertNone(string name)
     {
