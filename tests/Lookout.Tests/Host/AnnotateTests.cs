@@ -74,20 +74,42 @@ public sealed class AnnotateTests
             Assert.Contains("250 frames", error);
             var written = dir.File(Path.Combine("out", "shapes-sample.jsonl"));
             Assert.True(File.Exists(dir.File(Path.Combine("out", "shapes-sample.annotated.mp4"))), error);
-            var found = File.ReadAllLines(written).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
-            var truth = File.ReadLines(Path.Combine(root, "videos", "shapes-sample.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
-            Assert.Equal(250, found.Length);
+            Assert.Equal(250, File.ReadLines(written).Count());
 
             // The bundled network finds real objects of the sample, with the right label, where the truth has them.
-            var matched = found.Zip(truth).Sum(pair => pair.First.GetProperty("detections").EnumerateArray().Count(d =>
-                pair.Second.GetProperty("detections").EnumerateArray().Any(t =>
-                    t.GetProperty("label").GetString() == d.GetProperty("label").GetString() && IoU(Box(t), Box(d)) >= 0.5)));
+            var matched = MatchesWithTruth(written, Path.Combine(root, "videos", "shapes-sample.jsonl"));
             Assert.True(matched >= 50, $"only {matched} detections match the sample's ground truth");
         }
         finally
         {
             Environment.CurrentDirectory = cwd;
         }
+    }
+
+    [Fact]
+    public async Task Annotate_SampleWithBundledSsd_FindsTheSampleTruth()
+    {
+        var root = RepoRoot();
+        using var dir = new TempDir();
+
+        var (code, error) = await CliRunner.RunAsync(
+            "annotate", Path.Combine(root, "videos", "shapes-sample.mp4"), "--model", Path.Combine(root, "models", "lookout-ssd-shapes.onnx"),
+            "--detections", dir.File("ssd.jsonl"), "--device", "cpu");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("ssd", error);
+        var matched = MatchesWithTruth(dir.File("ssd.jsonl"), Path.Combine(root, "videos", "shapes-sample.jsonl"));
+        Assert.True(matched >= 50, $"only {matched} detections match the sample's ground truth");
+    }
+
+    /// <summary>Detections (JSON lines) whose label and box (IoU ≥ 0.5) match a ground-truth object of the same frame.</summary>
+    private static int MatchesWithTruth(string detectionsPath, string truthPath)
+    {
+        var found = File.ReadAllLines(detectionsPath).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        var truth = File.ReadLines(truthPath).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        return found.Zip(truth).Sum(pair => pair.First.GetProperty("detections").EnumerateArray().Count(d =>
+            pair.Second.GetProperty("detections").EnumerateArray().Any(t =>
+                t.GetProperty("label").GetString() == d.GetProperty("label").GetString() && IoU(Box(t), Box(d)) >= 0.5)));
     }
 
     private static double[] Box(JsonElement detection) => [.. detection.GetProperty("box").EnumerateArray().Select(v => v.GetDouble())];
