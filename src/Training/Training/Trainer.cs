@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Lookout.Detection.Datasets;
 using Lookout.Detection.Evaluation;
@@ -17,6 +18,9 @@ namespace Lookout.Training.Training;
 /// </summary>
 internal sealed class Trainer
 {
+    /// <summary>Batches a run may skip because libtorch rejected them before it gives up.</summary>
+    private const int MaxSkippedSteps = 50;
+
     public const string LastCheckpoint = "last.ckpt";
     public const string BestCheckpoint = "best.ckpt";
     public const string StateFile = "state.json";
@@ -46,6 +50,7 @@ internal sealed class Trainer
         var startEpoch = 0;
         var best = double.NegativeInfinity;
         var stepsDone = 0;
+        var skipped = 0;
         if (_o.Resume is not null)
         {
             net.load(Path.Combine(_o.Resume, LastCheckpoint));
@@ -110,16 +115,32 @@ internal sealed class Trainer
                     group.LearningRate = lr;
                 }
 
-                using (var scope = NewDisposeScope())
+                try
                 {
+                    using var scope = NewDisposeScope();
                     var input = Stack(samples);
                     var (total, cls, box) = detector.Loss(input, samples);
+                    var loss = total.item<float>();
+                    if (!float.IsFinite(loss))
+                    {
+                        throw new ExternalException($"the loss is {loss}");
+                    }
+
                     optimizer.zero_grad();
                     total.backward();
                     optimizer.step();
-                    sum += total.item<float>();
+                    sum += loss;
                     sumCls += cls.item<float>();
                     sumBox += box.item<float>();
+                }
+                catch (ExternalException e) when (++skipped <= MaxSkippedSteps)
+                {
+                    // TorchSharp passes some scalars it makes on the fly (an add's alpha, a BatchNorm count)
+                    // to libtorch by handle only; the GC can finalize one while libtorch reads it, which libtorch
+                    // reports as a bad scalar. The batch is skipped, not the run.
+                    _log.WriteLine($"step {stepsDone + 1}: batch skipped, libtorch rejected it ({FirstLine(e.Message)}); {skipped} skipped so far");
+                    stepsDone++;
+                    continue;
                 }
 
                 steps++;
@@ -251,6 +272,12 @@ internal sealed class Trainer
         }
 
         return list;
+    }
+
+    private static string FirstLine(string message)
+    {
+        var end = message.IndexOfAny(['\r', '\n']);
+        return end < 0 ? message : message[..end];
     }
 
     private sealed record ResumeState(int Epoch, double Best, int Steps);
