@@ -97,7 +97,7 @@ public static class LookoutCli
         map = new OptionMap();
         source = new Argument<string?>("SOURCE")
         {
-            Description = "A camera index (0, 1, …) or a video file, played at its own frame rate (default: Source:Input, the bundled sample).",
+            Description = "A camera index (0, 1, …), an rtsp:// URL, or a video file played at its own frame rate (default: Source:Input, the bundled sample).",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var command = new Command("watch", "Live detection in a window: boxes, labels and a HUD (fps, capture fps, inference, latency, dropped). q or Esc quits, space pauses.");

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Lookout.Host.Verbs;
 
 /// <summary>
-/// <c>lookout watch [SOURCE]</c>: a camera (by index) or a video file played at its own frame rate,
+/// <c>lookout watch [SOURCE]</c>: a camera (by index), an RTSP stream or a video file played at its own frame rate,
 /// through the live pipeline, into a window with boxes, labels and a HUD; optionally also JSON lines
 /// and a recording. <c>q</c>/Esc or closing the window quits, space pauses.
 /// </summary>
@@ -49,7 +49,7 @@ public sealed partial class WatchJob : IJob
         try
         {
             AnnotateJob.EnsureModelExists(_detector);
-            using var source = OpenSource(_source, _loggers.CreateLogger("lookout.capture"));
+            using var source = StreamJob.OpenSource(_source, _loggers.CreateLogger("lookout.capture"), quit.Token);
             using var detector = AnnotateJob.OpenDetector(_detector, _loggers.CreateLogger("lookout.detection"));
             AddOutputs(sinks, source.Info, _outputs);
             if (_source.Duration > TimeSpan.Zero)
