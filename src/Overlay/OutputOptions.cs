@@ -22,6 +22,10 @@ public sealed class OutputOptions
     [RegularExpression("^(mp4v|MJPG|XVID|DIVX)$", ErrorMessage = "Outputs:Codec must be one of mp4v, MJPG, XVID, DIVX.")]
     public string Codec { get; set; } = "mp4v";
 
+    /// <summary>Live runs: start a new recording file after this long (zero: one file).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan Segment { get; set; }
+
     /// <summary>Live runs: a metrics line in the log at this interval (zero: none).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromSeconds(10);

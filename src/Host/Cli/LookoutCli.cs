@@ -110,6 +110,7 @@ public static class LookoutCli
         map.Add(new Option<string>("--output", "-o") { Description = "Also record the annotated frames to this video (.mp4 mp4v, .avi MJPG/XVID)." }, "Outputs:Video");
         map.Add(new Option<string>("--detections") { Description = "Also write JSON lines (with dropped and latency_ms) to this file; '-' for standard output." }, "Outputs:Detections");
         map.Add(new Option<string>("--codec") { Description = "Video encoder four-character code: mp4v (default), MJPG, XVID." }, "Outputs:Codec");
+        map.Add(new Option<double>("--segment") { Description = "Start a new recording file every this many minutes (name-yyyyMMdd-HHmmss.mp4); 0: one file." }, "Outputs:Segment", m => TimeSpan.FromMinutes(m).ToString("c", System.Globalization.CultureInfo.InvariantCulture));
         AddRunLimits(map);
         map.Add(new Option<double>("--metrics-interval") { Description = "Seconds between metrics lines in the log (default 10; 0: none)." }, "Outputs:MetricsInterval", s => TimeSpan.FromSeconds(s).ToString("c", System.Globalization.CultureInfo.InvariantCulture));
         map.AddFlag(new Option<bool>("--no-hud") { Description = "Do not draw the HUD line." }, "Overlay:Hud", "false");

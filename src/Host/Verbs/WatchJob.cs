@@ -107,12 +107,15 @@ public sealed partial class WatchJob : IJob
         return VideoFileSource.Open(path, options.MaxFrames, logger, realtime: true, loop: options.Loop);
     }
 
-    /// <summary>JSON lines and a recording, when asked for, beside the window.</summary>
+    /// <summary>JSON lines and a recording (rolled over every <see cref="OutputOptions.Segment"/> when set), when asked for.</summary>
     internal static void AddOutputs(List<IFrameSink> sinks, SourceInfo info, OutputOptions outputs)
     {
         if (!string.IsNullOrWhiteSpace(outputs.Video))
         {
-            sinks.Add(new VideoFileSink(outputs.Video, info.Fps > 0 ? info.Fps : 25, outputs.Codec));
+            var fps = info.Fps > 0 ? info.Fps : 25;
+            sinks.Add(outputs.Segment > TimeSpan.Zero
+                ? new SegmentedVideoSink(outputs.Video, fps, outputs.Codec, outputs.Segment)
+                : new VideoFileSink(outputs.Video, fps, outputs.Codec));
         }
 
         if (!string.IsNullOrWhiteSpace(outputs.Detections))
