@@ -60,7 +60,7 @@ public sealed class AnnotateTests
     [Fact]
     public async Task Run_NoArguments_AnnotatesBundledSampleWithBundledModelAndFindsTruth()
     {
-        var root = RepoRoot();
+        var root = RepoPaths.Root;
         var cwd = Environment.CurrentDirectory;
         using var dir = new TempDir();
         Environment.CurrentDirectory = dir.Path;
@@ -89,7 +89,7 @@ public sealed class AnnotateTests
     [Fact]
     public async Task Annotate_SampleWithBundledSsd_FindsTheSampleTruth()
     {
-        var root = RepoRoot();
+        var root = RepoPaths.Root;
         using var dir = new TempDir();
 
         var (code, error) = await CliRunner.RunAsync(
@@ -120,18 +120,5 @@ public sealed class AnnotateTests
         var ih = Math.Max(0, Math.Min(a[3], b[3]) - Math.Max(a[1], b[1]));
         var inter = iw * ih;
         return inter / (((a[2] - a[0]) * (a[3] - a[1])) + ((b[2] - b[0]) * (b[3] - b[1])) - inter);
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Lookout.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found");
     }
 }

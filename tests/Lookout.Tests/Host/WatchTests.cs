@@ -10,7 +10,7 @@ public sealed class WatchTests
     [Fact]
     public async Task Watch_NoDisplay_ExitsWithErrorSuggestingHeadlessVerbs()
     {
-        var (code, error) = await WithEnvironment(_ => null, () => CliRunner.RunRawAsync("watch", SamplePath()));
+        var (code, error) = await WithEnvironment(_ => null, () => CliRunner.RunRawAsync("watch", RepoPaths.Sample));
 
         Assert.Equal(2, code);
         Assert.Contains("No display", error);
@@ -35,7 +35,7 @@ public sealed class WatchTests
         using var dir = new TempDir();
         var before = Frame.LiveCount;
 
-        var (code, error) = await CliRunner.RunRawAsync("watch", SamplePath(), "--max-frames", "30", "--detections", dir.File("w.jsonl"), "--device", "cpu", "--metrics-interval", "0.5");
+        var (code, error) = await CliRunner.RunRawAsync("watch", RepoPaths.Sample, "--max-frames", "30", "--detections", dir.File("w.jsonl"), "--device", "cpu", "--metrics-interval", "0.5");
 
         Assert.True(code == 0, error);
         var lines = File.ReadAllLines(dir.File("w.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
@@ -61,7 +61,7 @@ public sealed class WatchTests
         using var dir = new TempDir();
         using var lookout = LookoutProcess.Start(
             new Dictionary<string, string> { ["DISPLAY"] = VirtualDisplay.Display! },
-            "watch", SamplePath(), "--loop", "--device", "cpu", "-o", dir.File("rec.mp4"), "--detections", dir.File("rec.jsonl"));
+            "watch", RepoPaths.Sample, "--loop", "--device", "cpu", "-o", dir.File("rec.mp4"), "--detections", dir.File("rec.jsonl"));
 
         Assert.True(lookout.WaitForError("Watching", TimeSpan.FromSeconds(60)), lookout.StandardError);
         Thread.Sleep(2500);
@@ -89,19 +89,5 @@ public sealed class WatchTests
         {
             WatchJob.Environment = previous;
         }
-    }
-
-    private static string SamplePath()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "videos", "shapes-sample.mp4");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("videos/shapes-sample.mp4 not found above the test folder");
     }
 }
