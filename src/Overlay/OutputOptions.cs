@@ -17,9 +17,9 @@ public sealed class OutputOptions
     [Required]
     public string Directory { get; set; } = "out";
 
-    /// <summary>Four-character code of the in-process video encoder: mp4v (.mp4), MJPG or XVID (.avi).</summary>
+    /// <summary>Video encoder: mp4v (.mp4), MJPG or XVID (.avi) in-process, or h264 through ffmpeg (.mp4, .mkv).</summary>
     [Required]
-    [RegularExpression("^(mp4v|MJPG|XVID|DIVX)$", ErrorMessage = "Outputs:Codec must be one of mp4v, MJPG, XVID, DIVX.")]
+    [RegularExpression("^(mp4v|MJPG|XVID|DIVX|h264)$", ErrorMessage = "Outputs:Codec must be one of mp4v, MJPG, XVID, DIVX, h264.")]
     public string Codec { get; set; } = "mp4v";
 
     /// <summary>Live runs: start a new recording file after this long (zero: one file).</summary>

@@ -32,7 +32,7 @@ public static class OutputPlan
             if (!string.IsNullOrWhiteSpace(video))
             {
                 sinks.Add(isVideo
-                    ? new VideoFileSink(video, source.Info.Fps, options.Codec)
+                    ? VideoSinks.Create(video, source.Info.Fps, options.Codec)
                     : source.Info.FrameCount == 1 && ImageFileSink.IsImagePath(video) ? ImageFileSink.ToFile(video) : ImageFileSink.ToFolder(video));
             }
 
@@ -57,7 +57,7 @@ public static class OutputPlan
     public static string Describe(IEnumerable<IFrameSink> sinks) =>
         string.Join(", ", sinks.Select(s => s switch
         {
-            VideoFileSink v => v.Path,
+            IVideoSink v => v.Path,
             JsonLinesSink j => j.Path,
             ImageFileSink i => i.Target,
             _ => s.GetType().Name,

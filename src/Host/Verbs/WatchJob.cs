@@ -115,7 +115,7 @@ public sealed partial class WatchJob : IJob
             var fps = info.Fps > 0 ? info.Fps : 25;
             sinks.Add(outputs.Segment > TimeSpan.Zero
                 ? new SegmentedVideoSink(outputs.Video, fps, outputs.Codec, outputs.Segment)
-                : new VideoFileSink(outputs.Video, fps, outputs.Codec));
+                : VideoSinks.Create(outputs.Video, fps, outputs.Codec));
         }
 
         if (!string.IsNullOrWhiteSpace(outputs.Detections))

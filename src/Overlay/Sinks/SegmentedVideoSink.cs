@@ -7,7 +7,7 @@ namespace Lookout.Overlay.Sinks;
 /// <c>name-yyyyMMdd-HHmmss.ext</c>, stamped with the local time of the segment's first frame.
 /// </summary>
 /// <remarks>
-/// Each segment is a <see cref="VideoFileSink"/>: written under a temporary name and renamed, playable,
+/// Each segment is a <see cref="VideoFileSink"/> (or an <see cref="FfmpegVideoSink"/> for H.264): written under a temporary name and renamed, playable,
 /// when the next one starts or the run completes (Ctrl+C included). Does not take ownership of frames.
 /// </remarks>
 public sealed class SegmentedVideoSink : IFrameSink
@@ -19,7 +19,7 @@ public sealed class SegmentedVideoSink : IFrameSink
     private readonly string _codec;
     private readonly Func<DateTimeOffset> _clock;
     private readonly List<string> _completed = [];
-    private VideoFileSink? _current;
+    private IVideoSink? _current;
     private DateTimeOffset _segmentStart;
 
     /// <param name="path">The recording's name; each segment's name adds its start time before the extension.</param>
@@ -65,7 +65,7 @@ public sealed class SegmentedVideoSink : IFrameSink
         if (_current is null)
         {
             _segmentStart = now;
-            _current = new VideoFileSink(NextPath(now), _fps, _codec);
+            _current = VideoSinks.Create(NextPath(now), _fps, _codec);
         }
 
         _current.Write(frame);

@@ -8,7 +8,7 @@ namespace Lookout.Overlay.Sinks;
 /// under a temporary name and renamed on <see cref="Complete"/>, so Ctrl+C (which completes) yields
 /// a playable file and a failure yields none.
 /// </remarks>
-public sealed class VideoFileSink : IFrameSink
+public sealed class VideoFileSink : IVideoSink
 {
     private readonly PartialFile _file;
     private readonly double _fps;
