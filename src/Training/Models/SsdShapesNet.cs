@@ -87,11 +87,11 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
     public override (Tensor Offsets, Tensor Logits) forward(Tensor input)
     {
         var x = stem.forward(input);
-        x = Run(stage2, x);
-        var p3 = Run(stage3, x);
-        var p4 = Run(stage4, p3);
-        var p5 = Run(stage5, p4);
-        var p6 = Run(stage6, p5);
+        x = Blocks.Forward(stage2, x);
+        var p3 = Blocks.Forward(stage3, x);
+        var p4 = Blocks.Forward(stage4, p3);
+        var p5 = Blocks.Forward(stage5, p4);
+        var p6 = Blocks.Forward(stage6, p5);
         Tensor[] levels = [p3, p4, p5, p6];
         var offsets = new List<Tensor>();
         var logits = new List<Tensor>();
@@ -126,11 +126,11 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
     {
         g.Input("images", 1, 3, InputSize, InputSize);
         var x = stem.Emit(g, "images");
-        x = Emit(g, stage2, x);
-        var p3 = Emit(g, stage3, x);
-        var p4 = Emit(g, stage4, p3);
-        var p5 = Emit(g, stage5, p4);
-        var p6 = Emit(g, stage6, p5);
+        x = Blocks.Emit(g, stage2, x);
+        var p3 = Blocks.Emit(g, stage3, x);
+        var p4 = Blocks.Emit(g, stage4, p3);
+        var p5 = Blocks.Emit(g, stage5, p4);
+        var p6 = Blocks.Emit(g, stage6, p5);
         string[] levels = [p3, p4, p5, p6];
         var locShape = g.Int64Initializer("loc_shape", [1, -1, 4]);
         var confShape = g.Int64Initializer("conf_shape", [1, -1, _classes + 1]);
@@ -139,8 +139,8 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
         for (var i = 0; i < levels.Length; i++)
         {
             var h = ssdHeads[i].Emit(g, levels[i]);
-            offsets[i] = g.Node("Reshape", [Nhwc(g, EmitConv1x1(g, locOut[i], h, $"loc{i}")), locShape]);
-            logits[i] = g.Node("Reshape", [Nhwc(g, EmitConv1x1(g, confOut[i], h, $"conf{i}")), confShape]);
+            offsets[i] = g.Node("Reshape", [Nhwc(g, Blocks.EmitConv1x1(g, locOut[i], h, $"loc{i}")), locShape]);
+            logits[i] = g.Node("Reshape", [Nhwc(g, Blocks.EmitConv1x1(g, confOut[i], h, $"conf{i}")), confShape]);
         }
 
         var loc = g.Node("Concat", offsets, OnnxGraphBuilder.Int("axis", 1));
@@ -162,34 +162,6 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
     public long ParameterCount() => parameters().Sum(p => p.numel());
 
     private static string Nhwc(OnnxGraphBuilder g, string value) => g.Node("Transpose", [value], OnnxGraphBuilder.Ints("perm", 0, 2, 3, 1));
-
-    private static Tensor Run(ModuleList<DepthwiseSeparable> blocks, Tensor x)
-    {
-        foreach (var b in blocks)
-        {
-            x = b.forward(x);
-        }
-
-        return x;
-    }
-
-    private static string Emit(OnnxGraphBuilder g, ModuleList<DepthwiseSeparable> blocks, string x)
-    {
-        foreach (var b in blocks)
-        {
-            x = b.Emit(g, x);
-        }
-
-        return x;
-    }
-
-    private static string EmitConv1x1(OnnxGraphBuilder g, Conv2d conv, string input, string hint)
-    {
-        using var noGrad = no_grad();
-        var w = g.Initializer(hint + "_w", conv.weight!.contiguous().data<float>().ToArray(), conv.weight.shape);
-        var b = g.Initializer(hint + "_b", conv.bias!.contiguous().data<float>().ToArray(), conv.bias.shape);
-        return g.Node("Conv", [input, w, b], OnnxGraphBuilder.Ints("kernel_shape", 1, 1));
-    }
 
     /// <summary>Per prior: centre (cx, cy), centre-offset scale (0.1·w, 0.1·h) and half size (w/2, h/2), each [N × 2].</summary>
     private (float[] Centers, float[] CenterScale, float[] HalfSize) DecodeConstants()

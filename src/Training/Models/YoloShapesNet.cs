@@ -73,10 +73,10 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
     public override (Tensor Distances, Tensor Logits) forward(Tensor input)
     {
         var x = stem.forward(input);
-        x = Run(stage2, x);
-        var p3 = Run(stage3, x);
-        var p4 = Run(stage4, p3);
-        var p5 = Run(stage5, p4);
+        x = Blocks.Forward(stage2, x);
+        var p3 = Blocks.Forward(stage3, x);
+        var p4 = Blocks.Forward(stage4, p3);
+        var p5 = Blocks.Forward(stage5, p4);
         var f5 = lateral[2].forward(p5);
         var f4 = fuse[1].forward(lateral[1].forward(p4) + Upsample2x(f5));
         var f3 = fuse[0].forward(lateral[0].forward(p3) + Upsample2x(f4));
@@ -109,10 +109,10 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
     {
         g.Input("images", 1, 3, InputSize, InputSize);
         var x = stem.Emit(g, "images");
-        x = Emit(g, stage2, x);
-        var p3 = Emit(g, stage3, x);
-        var p4 = Emit(g, stage4, p3);
-        var p5 = Emit(g, stage5, p4);
+        x = Blocks.Emit(g, stage2, x);
+        var p3 = Blocks.Emit(g, stage3, x);
+        var p4 = Blocks.Emit(g, stage4, p3);
+        var p5 = Blocks.Emit(g, stage5, p4);
         var f5 = lateral[2].Emit(g, p5);
         var f4 = fuse[1].Emit(g, g.Node("Add", [lateral[1].Emit(g, p4), g.Upsample2x(f5)]));
         var f3 = fuse[0].Emit(g, g.Node("Add", [lateral[0].Emit(g, p3), g.Upsample2x(f4)]));
@@ -123,8 +123,8 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
         for (var i = 0; i < levels.Length; i++)
         {
             var h = heads[i].Emit(g, levels[i]);
-            boxes[i] = g.Node("Reshape", [EmitConv1x1(g, boxOut[i], h, $"box{i}"), flat]);
-            logits[i] = g.Node("Reshape", [EmitConv1x1(g, clsOut[i], h, $"cls{i}"), flat]);
+            boxes[i] = g.Node("Reshape", [Blocks.EmitConv1x1(g, boxOut[i], h, $"box{i}"), flat]);
+            logits[i] = g.Node("Reshape", [Blocks.EmitConv1x1(g, clsOut[i], h, $"cls{i}"), flat]);
         }
 
         var distances = g.Node("Softplus", [g.Node("Concat", boxes, OnnxGraphBuilder.Int("axis", 2))]);
@@ -144,34 +144,6 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
 
     /// <summary>Nearest 2× upsampling, [B, C, H, W] → [B, C, 2H, 2W], as ONNX Resize (asymmetric, floor) does it.</summary>
     private static Tensor Upsample2x(Tensor x) => x.repeat_interleave(2, 2).repeat_interleave(2, 3);
-
-    private static Tensor Run(ModuleList<DepthwiseSeparable> blocks, Tensor x)
-    {
-        foreach (var b in blocks)
-        {
-            x = b.forward(x);
-        }
-
-        return x;
-    }
-
-    private static string Emit(OnnxGraphBuilder g, ModuleList<DepthwiseSeparable> blocks, string x)
-    {
-        foreach (var b in blocks)
-        {
-            x = b.Emit(g, x);
-        }
-
-        return x;
-    }
-
-    private static string EmitConv1x1(OnnxGraphBuilder g, Conv2d conv, string input, string hint)
-    {
-        using var noGrad = no_grad();
-        var w = g.Initializer(hint + "_w", conv.weight!.contiguous().data<float>().ToArray(), conv.weight.shape);
-        var b = g.Initializer(hint + "_b", conv.bias!.contiguous().data<float>().ToArray(), conv.bias.shape);
-        return g.Node("Conv", [input, w, b], OnnxGraphBuilder.Ints("kernel_shape", 1, 1));
-    }
 
     /// <summary>
     /// [cx, cy, w, h] = M·[l, t, r, b] + [ax, ay, 0, 0]: cx = ax + (r − l)/2, cy = ay + (b − t)/2,
