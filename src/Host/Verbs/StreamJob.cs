@@ -59,33 +59,9 @@ public sealed partial class StreamJob : IJob
         try
         {
             WatchJob.AddOutputs(sinks, source.Info, outputs);
-            if (_source.Duration > TimeSpan.Zero)
-            {
-                quit.CancelAfter(_source.Duration);
-            }
-
             var info = source.Info;
             LogStarting(_logger, info.Name, info.Width, info.Height, info.Fps, detector.Card.Name, detector.ExecutionProvider);
-            var pipeline = new LivePipeline(source, detector.Detect, sinks, _overlay)
-            {
-                MetricsInterval = _outputs.MetricsInterval,
-                MetricsLogger = _logger,
-                Reconnects = source is RtspSource rtsp ? () => rtsp.Reconnects : null,
-            };
-            var stats = await pipeline.RunAsync(quit.Token).ConfigureAwait(false);
-            foreach (var sink in sinks)
-            {
-                sink.Complete();
-            }
-
-            Console.Error.Write(stats.Format(info.Name));
-            Console.Error.WriteLine($"dropped: {pipeline.Drops.Total} stale frames (the detector always takes the newest)");
-            if (source is RtspSource reconnecting)
-            {
-                Console.Error.WriteLine($"reconnects: {reconnecting.Reconnects}");
-            }
-
-            return RunOutcome.Ok;
+            return await LiveRun.RunAsync(source, detector, sinks, _overlay, _outputs, _source.Duration, _logger, quit).ConfigureAwait(false);
         }
         finally
         {

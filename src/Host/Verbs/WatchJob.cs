@@ -52,27 +52,9 @@ public sealed partial class WatchJob : IJob
             using var source = StreamJob.OpenSource(_source, _loggers.CreateLogger("lookout.capture"), quit.Token);
             using var detector = AnnotateJob.OpenDetector(_detector, _loggers.CreateLogger("lookout.detection"));
             AddOutputs(sinks, source.Info, _outputs);
-            if (_source.Duration > TimeSpan.Zero)
-            {
-                quit.CancelAfter(_source.Duration);
-            }
-
             var info = source.Info;
             LogStarting(_logger, info.Name, info.Width, info.Height, info.Fps, detector.Card.Name, detector.ExecutionProvider);
-            var pipeline = new LivePipeline(source, detector.Detect, sinks, _overlay)
-            {
-                MetricsInterval = _outputs.MetricsInterval,
-                MetricsLogger = _logger,
-            };
-            var stats = await pipeline.RunAsync(quit.Token).ConfigureAwait(false);
-            foreach (var sink in sinks)
-            {
-                sink.Complete();
-            }
-
-            Console.Error.Write(stats.Format(info.Name));
-            Console.Error.WriteLine($"dropped: {pipeline.Drops.Total} stale frames (the detector always takes the newest)");
-            return RunOutcome.Ok;
+            return await LiveRun.RunAsync(source, detector, sinks, _overlay, _outputs, _source.Duration, _logger, quit).ConfigureAwait(false);
         }
         finally
         {
