@@ -14,12 +14,17 @@ public static class DatasetEvaluator
     /// </summary>
     /// <remarks>The image given to the detector is disposed after the call returns; the detector must not keep it.</remarks>
     /// <param name="progress">Told the number of images done after each image.</param>
+    /// <param name="inputScale">
+    /// How much the detector's input scales an image of the given width and height, so the size
+    /// breakdown is in the network's pixels; without it, in image pixels.
+    /// </param>
     /// <exception cref="DatasetException">An image cannot be read.</exception>
     public static EvaluationReport Evaluate(
         DetectionDataset dataset,
         Func<Mat, Detection[]> detector,
         IProgress<int>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        Func<int, int, double>? inputScale = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(detector);
@@ -36,6 +41,7 @@ public static class DatasetEvaluator
             cancellationToken.ThrowIfCancellationRequested();
             var image = dataset.Images[i];
             Detection[] detections;
+            double scale;
             using (var mat = Cv2.ImRead(image.ImagePath, ImreadModes.Color))
             {
                 if (mat.Empty())
@@ -44,6 +50,7 @@ public static class DatasetEvaluator
                 }
 
                 detections = detector(mat);
+                scale = inputScale?.Invoke(mat.Cols, mat.Rows) ?? 1;
             }
 
             kept.Clear();
@@ -55,7 +62,7 @@ public static class DatasetEvaluator
                 }
             }
 
-            evaluator.Add(image.Objects, kept);
+            evaluator.Add(image.Objects, kept, scale);
             progress?.Report(i + 1);
         }
 

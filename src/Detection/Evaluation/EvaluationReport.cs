@@ -20,6 +20,9 @@ public sealed class EvaluationReport
 
     public int ImageCount { get; }
 
+    /// <summary>mAP per object size (<see cref="SizeBucket"/>); empty when not computed.</summary>
+    public IReadOnlyList<SizeResult> BySize { get; init; } = [];
+
     public IReadOnlyList<ClassAveragePrecision> Classes { get; }
 
     /// <summary>Mean over classes with ground truth of AP at IoU 0.5 (VOC all-point).</summary>
@@ -48,6 +51,16 @@ public sealed class EvaluationReport
         foreach (var c in Classes)
         {
             sb.Append(inv, $"{c.Label.PadRight(width)} {c.GroundTruths,7} {c.Difficult,5} {c.Detections,7} {Ap(c.Ap50),7} {Ap(c.Ap75),7} {Ap(c.Ap50To95),8}").Append('\n');
+        }
+
+        if (BySize.Count > 0)
+        {
+            // Under the class table's AP50 and AP50-95 columns; sizes are the longer box side at the network's input.
+            sb.Append(inv, $"{"size".PadRight(width)} {"gt",7} {string.Empty,5} {string.Empty,7} {"AP50",7} {string.Empty,7} {"AP50-95",8}").Append('\n');
+            foreach (var s in BySize)
+            {
+                sb.Append(inv, $"{s.Bucket.Name.PadRight(width)} {s.GroundTruths,7} {string.Empty,5} {string.Empty,7} {Ap(s.Map50),7} {string.Empty,7} {Ap(s.Map50To95),8}").Append('\n');
+            }
         }
 
         sb.Append(inv, $"images: {ImageCount}  classes evaluated: {Classes.Count(c => c.IsEvaluated)} of {Classes.Count}").Append('\n');
@@ -91,6 +104,28 @@ public sealed class EvaluationReport
                 WriteAp(writer, "ap50", c.Ap50);
                 WriteAp(writer, "ap75", c.Ap75);
                 WriteAp(writer, "ap50_95", c.Ap50To95);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("by_size");
+            foreach (var s in BySize)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("size", s.Bucket.Name);
+                writer.WriteNumber("min_side", s.Bucket.MinSide);
+                if (double.IsPositiveInfinity(s.Bucket.MaxSide))
+                {
+                    writer.WriteNull("max_side");
+                }
+                else
+                {
+                    writer.WriteNumber("max_side", s.Bucket.MaxSide);
+                }
+
+                writer.WriteNumber("ground_truths", s.GroundTruths);
+                WriteAp(writer, "map50", s.Map50);
+                WriteAp(writer, "map50_95", s.Map50To95);
                 writer.WriteEndObject();
             }
 

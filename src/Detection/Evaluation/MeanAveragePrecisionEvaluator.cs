@@ -21,6 +21,7 @@ public sealed class MeanAveragePrecisionEvaluator
     private readonly IReadOnlyList<string> _classNames;
     private readonly List<AnnotatedObject[]> _truths = [];
     private readonly List<Detection[]> _detections = [];
+    private readonly List<double> _scales = [];
 
     public MeanAveragePrecisionEvaluator(IReadOnlyList<string> classNames)
     {
@@ -36,7 +37,8 @@ public sealed class MeanAveragePrecisionEvaluator
     public int ImageCount => _truths.Count;
 
     /// <summary>Adds one image. Class ids of both lists index the class names given to the constructor.</summary>
-    public void Add(IReadOnlyList<AnnotatedObject> groundTruth, IReadOnlyList<Detection> detections)
+    /// <param name="inputScale">How much the network's input scales this image (for the size breakdown); 1 for image pixels.</param>
+    public void Add(IReadOnlyList<AnnotatedObject> groundTruth, IReadOnlyList<Detection> detections, double inputScale = 1)
     {
         ArgumentNullException.ThrowIfNull(groundTruth);
         ArgumentNullException.ThrowIfNull(detections);
@@ -52,17 +54,32 @@ public sealed class MeanAveragePrecisionEvaluator
 
         _truths.Add([.. groundTruth]);
         _detections.Add([.. detections]);
+        _scales.Add(inputScale);
     }
 
-    public EvaluationReport Compute()
+    public EvaluationReport Compute() => Compute(SizeBucket.Default);
+
+    /// <summary>The report, with mAP per size bucket over the classes that have objects in it.</summary>
+    public EvaluationReport Compute(IReadOnlyList<SizeBucket> sizes)
     {
         var classes = new ClassAveragePrecision[_classNames.Count];
         for (var c = 0; c < classes.Length; c++)
         {
-            classes[c] = ComputeClass(c);
+            classes[c] = ComputeClass(c, null);
         }
 
-        return new EvaluationReport(ImageCount, classes);
+        var bySize = new List<SizeResult>(sizes.Count);
+        foreach (var bucket in sizes)
+        {
+            var inBucket = Enumerable.Range(0, _classNames.Count).Select(c => ComputeClass(c, bucket)).Where(c => c.IsEvaluated).ToList();
+            bySize.Add(new SizeResult(
+                bucket,
+                inBucket.Sum(c => c.GroundTruths),
+                inBucket.Count == 0 ? double.NaN : inBucket.Average(c => c.Ap50),
+                inBucket.Count == 0 ? double.NaN : inBucket.Average(c => c.Ap50To95)));
+        }
+
+        return new EvaluationReport(ImageCount, classes) { BySize = bySize };
     }
 
     private void CheckClass(int classId, string parameter)
@@ -73,16 +90,22 @@ public sealed class MeanAveragePrecisionEvaluator
         }
     }
 
-    private ClassAveragePrecision ComputeClass(int classId)
+    /// <summary>Longer side of <paramref name="box"/> in the size buckets' pixels.</summary>
+    private double Side(int image, BoxF box) => Math.Max(box.X2 - box.X1, box.Y2 - box.Y1) * _scales[image];
+
+    /// <summary>Objects outside <paramref name="bucket"/> count as difficult (ignored), and so do unmatched detections outside it.</summary>
+    private bool Ignored(int image, AnnotatedObject truth, SizeBucket? bucket) => truth.Difficult || (bucket is not null && !bucket.Contains(Side(image, truth.Box)));
+
+    private ClassAveragePrecision ComputeClass(int classId, SizeBucket? bucket)
     {
         int positives = 0, difficult = 0;
-        foreach (var image in _truths)
+        for (var i = 0; i < _truths.Count; i++)
         {
-            foreach (var t in image)
+            foreach (var t in _truths[i])
             {
                 if (t.ClassId == classId)
                 {
-                    if (t.Difficult)
+                    if (Ignored(i, t, bucket))
                     {
                         difficult++;
                     }
@@ -132,9 +155,9 @@ public sealed class MeanAveragePrecisionEvaluator
             {
                 if (bestTruth[k] < 0 || bestIou[k] < threshold)
                 {
-                    outcomes[k] = -1;
+                    outcomes[k] = bucket is not null && !bucket.Contains(Side(ranked[k].Image, ranked[k].Box)) ? (sbyte)0 : (sbyte)-1;
                 }
-                else if (_truths[ranked[k].Image][bestTruth[k]].Difficult)
+                else if (Ignored(ranked[k].Image, _truths[ranked[k].Image][bestTruth[k]], bucket))
                 {
                     outcomes[k] = 0;
                 }

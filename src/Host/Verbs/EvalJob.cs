@@ -76,7 +76,8 @@ public sealed partial class EvalJob : IJob
                 return detections;
             },
             bar is null ? null : new Progress(bar),
-            stop);
+            stop,
+            (width, height) => Math.Min((double)detector.Card.Input.Width / width, (double)detector.Card.Input.Height / height));
         bar?.Finish(dataset.Images.Count);
         if (_eval.Record)
         {

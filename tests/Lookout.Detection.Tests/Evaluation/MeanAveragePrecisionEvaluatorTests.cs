@@ -35,6 +35,43 @@ public sealed class MeanAveragePrecisionEvaluatorTests
     }
 
     [Fact]
+    public void Compute_SizeBuckets_CountOnlyTheBucketsObjectsAndIgnoreOthers()
+    {
+        // A small object (side 10) and a large one (side 50). Ranked: 0.95 a small false alarm, 0.9 hits
+        // the large one, 0.8 hits the small one, 0.6 a large false alarm.
+        // Small bucket: FP, ignored (matches an object outside it), TP, ignored (unmatched, outside) -> AP 1/2.
+        // Large bucket: ignored (outside), TP, ignored, FP -> AP 1.
+        var large = new BoxF(100, 100, 150, 150);
+        var evaluator = new MeanAveragePrecisionEvaluator(["c0"]);
+        evaluator.Add(
+            [Truth(0, A), Truth(0, large)],
+            [Det(0, 0.95f, new BoxF(300, 300, 310, 310)), Det(0, 0.9f, large), Det(0, 0.8f, A), Det(0, 0.6f, new BoxF(400, 400, 450, 450))]);
+
+        var report = evaluator.Compute([new SizeBucket("small", 0, 16), new SizeBucket("large", 16, double.PositiveInfinity)]);
+
+        Assert.Equal(1, report.BySize[0].GroundTruths);
+        Assert.Equal(0.5, report.BySize[0].Map50, 12);
+        Assert.Equal(1, report.BySize[1].GroundTruths);
+        Assert.Equal(1.0, report.BySize[1].Map50, 12);
+    }
+
+    [Fact]
+    public void Compute_InputScale_BucketsBySideAtTheNetworksInput()
+    {
+        // A 50 px object in an image the network sees at a quarter of its size is 12.5 px: small.
+        var large = new BoxF(100, 100, 150, 150);
+        var evaluator = new MeanAveragePrecisionEvaluator(["c0"]);
+        evaluator.Add([Truth(0, large)], [Det(0, 0.9f, large)], inputScale: 0.25);
+
+        var report = evaluator.Compute([new SizeBucket("small", 0, 16), new SizeBucket("large", 16, double.PositiveInfinity)]);
+
+        Assert.Equal(1, report.BySize[0].GroundTruths);
+        Assert.Equal(1.0, report.BySize[0].Map50, 12);
+        Assert.Equal(0, report.BySize[1].GroundTruths);
+        Assert.True(double.IsNaN(report.BySize[1].Map50));
+    }
+
+    [Fact]
     public void Compute_IoUPointEight_CountsSevenOfTenThresholds()
     {
         // IoU = 80/100 = 0.8: a hit at 0.50, 0.55 … 0.80 (7 thresholds), a miss at 0.85, 0.90, 0.95.
@@ -104,7 +141,11 @@ public sealed class MeanAveragePrecisionEvaluatorTests
         Assert.Equal("mAP50=0.5000 mAP50-95=0.5000", lines[^1]);
         Assert.StartsWith("class", lines[0], StringComparison.Ordinal);
         Assert.Contains("-", lines[2], StringComparison.Ordinal);
-        Assert.Equal(6, lines.Length);
+
+        // Header, three classes, the size table (header and four sizes), the image count, the summary.
+        Assert.StartsWith("size", lines[4], StringComparison.Ordinal);
+        Assert.StartsWith("< 16 px", lines[5], StringComparison.Ordinal);
+        Assert.Equal(11, lines.Length);
     }
 
     [Fact]
