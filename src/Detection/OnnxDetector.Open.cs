@@ -217,9 +217,6 @@ public sealed partial class OnnxDetector
         Card = card;
         ScoreThreshold = options.ScoreThreshold ?? card.ScoreThreshold;
         IouThreshold = options.IouThreshold ?? card.IouThreshold;
-        _agnostic = options.AgnosticNms;
-        _maxDetections = options.MaxDetections;
-        _strides = card.Strides.ToArray();
 
         string inputName = CheckInput(card, cardText, modelText);
 
@@ -242,11 +239,7 @@ public sealed partial class OnnxDetector
             _secondaryOutput = BindOutput(_plan.Secondary);
         }
 
-        int n = _plan.Count;
-        _candidates = new Candidate[n];
-        _scratchFloats = new float[n];
-        _scratchInts = new int[n];
-        _kept = new int[Math.Min(n, _maxDetections)];
+        _postprocessor = new Postprocessor(_plan, card, ScoreThreshold, IouThreshold, options.AgnosticNms, options.MaxDetections);
     }
 
     private ModelCard InferCard()

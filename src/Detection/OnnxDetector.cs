@@ -25,13 +25,7 @@ public sealed partial class OnnxDetector : IDisposable
     private float[] _input = [];
     private float[] _primaryOutput = [];
     private float[] _secondaryOutput = [];
-    private Candidate[] _candidates = [];
-    private float[] _scratchFloats = [];
-    private int[] _scratchInts = [];
-    private int[] _kept = [];
-    private int[] _strides = [];
-    private bool _agnostic;
-    private int _maxDetections;
+    private Postprocessor _postprocessor = null!;
     private bool _disposed;
 
     private OnnxDetector(InferenceSession session, string modelPath, string executionProvider)
@@ -77,19 +71,7 @@ public sealed partial class OnnxDetector : IDisposable
         _session.RunWithBinding(_runOptions, _binding);
         long inferred = Stopwatch.GetTimestamp();
 
-        int count = DecodeCandidates();
-        int kept = Nms.Apply(_candidates.AsSpan(0, count), IouThreshold, _agnostic, _maxDetections, _kept, _scratchFloats, _scratchInts);
-        Detection[] result = kept == 0 ? [] : new Detection[kept];
-        IReadOnlyList<string> labels = Card.Labels;
-        float width = transform.SourceWidth;
-        float height = transform.SourceHeight;
-        for (int i = 0; i < kept; i++)
-        {
-            ref readonly Candidate c = ref _candidates[_kept[i]];
-            BoxF box = transform.ToSource(c.Box).Clip(width, height);
-            result[i] = new Detection(c.ClassId, labels[c.ClassId], c.Score, box);
-        }
-
+        Detection[] result = _postprocessor.Run(_primaryOutput, _secondaryOutput, transform);
         long end = Stopwatch.GetTimestamp();
         timings = new DetectionTimings(
             Stopwatch.GetElapsedTime(start, preprocessed).TotalMilliseconds,
@@ -97,6 +79,20 @@ public sealed partial class OnnxDetector : IDisposable
             Stopwatch.GetElapsedTime(inferred, end).TotalMilliseconds);
         return result;
     }
+
+    /// <summary>Names of the outputs the decoder reads: the YOLO tensor, or the SSD boxes then scores.</summary>
+    internal IReadOnlyList<string> DecodedOutputNames => _plan.Secondary >= 0
+        ? [_session.OutputNames[_plan.Primary], _session.OutputNames[_plan.Secondary]]
+        : [_session.OutputNames[_plan.Primary]];
+
+    /// <summary>Values in each of <see cref="DecodedOutputNames"/>, as bound for this detector.</summary>
+    internal IReadOnlyList<int> DecodedOutputLengths => _plan.Secondary >= 0
+        ? [_primaryOutput.Length, _secondaryOutput.Length]
+        : [_primaryOutput.Length];
+
+    /// <summary>A decoder + NMS with this detector's plan, thresholds and cap, for another engine running the same model.</summary>
+    internal Postprocessor CreatePostprocessor() =>
+        new(_plan, Card, ScoreThreshold, IouThreshold, _postprocessor.Agnostic, _postprocessor.MaxDetections);
 
     /// <summary>Same as <see cref="Detect(Mat, out DetectionTimings)"/> without the timings.</summary>
     public Detection[] Detect(Mat bgrImage) => Detect(bgrImage, out _);
@@ -116,22 +112,5 @@ public sealed partial class OnnxDetector : IDisposable
 
         _runOptions.Dispose();
         _session.Dispose();
-    }
-
-    private int DecodeCandidates()
-    {
-        OutputPlan plan = _plan;
-        float threshold = ScoreThreshold;
-        return plan.Layout switch
-        {
-            ModelLayout.Ssd => OutputDecoder.DecodeSsd(
-                _primaryOutput, _secondaryOutput, plan.Count, plan.Classes + 1, InputWidth, InputHeight, threshold, _candidates),
-            ModelLayout.Yolov8 => OutputDecoder.DecodeYolov8(
-                _primaryOutput, plan.Count, plan.Classes, plan.ChannelsFirst, threshold, _candidates, _scratchFloats, _scratchInts),
-            ModelLayout.Yolov5 => OutputDecoder.DecodeYolov5(
-                _primaryOutput, plan.Count, plan.Classes, threshold, _candidates),
-            _ => OutputDecoder.DecodeYolox(
-                _primaryOutput, plan.Count, plan.Classes, InputWidth, InputHeight, _strides, threshold, _candidates),
-        };
     }
 }

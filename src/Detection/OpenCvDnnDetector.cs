@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using OpenCvSharp;
+using OpenCvSharp.Dnn;
+
+namespace Lookout.Detection;
+
+/// <summary>
+/// Runs the same ONNX model as an <see cref="OnnxDetector"/> on OpenCV's DNN module (CPU), with the same
+/// preprocessing, decoder, NMS and thresholds, so the two engines can be compared on speed and on what they find.
+/// </summary>
+/// <remarks>
+/// A peer engine for comparisons (<c>lookout bench</c>), not a production path: the input tensor is reused, but
+/// OpenCV DNN allocates its output Mats per call. Not thread-safe. <see cref="Detect"/> never takes ownership of the image.
+/// </remarks>
+public sealed class OpenCvDnnDetector : IDisposable
+{
+    private readonly Net _net;
+    private readonly Preprocessor _preprocessor;
+    private readonly Postprocessor _postprocessor;
+    private readonly float[] _input;
+    private readonly Mat _blob;
+    private readonly string[] _outputNames;
+    private readonly int[] _outputLengths;
+    private readonly float[][] _outputs;
+    private bool _disposed;
+
+    private OpenCvDnnDetector(Net net, OnnxDetector twin)
+    {
+        _net = net;
+        _preprocessor = new Preprocessor(twin.Card.Input);
+        _postprocessor = twin.CreatePostprocessor();
+        _outputNames = [.. twin.DecodedOutputNames];
+        _outputLengths = [.. twin.DecodedOutputLengths];
+        _outputs = Array.ConvertAll(_outputLengths, n => new float[n]);
+
+        // Pinned, so the blob Mat can wrap it without a copy for the detector's lifetime.
+        _input = GC.AllocateArray<float>(_preprocessor.TensorLength, pinned: true);
+        unsafe
+        {
+            fixed (float* data = _input)
+            {
+                _blob = Mat.FromPixelData([1, 3, twin.InputHeight, twin.InputWidth], MatType.CV_32FC1, (IntPtr)data);
+            }
+        }
+
+        ModelPath = twin.ModelPath;
+    }
+
+    public string ModelPath { get; }
+
+    /// <summary>
+    /// Loads <paramref name="twin"/>'s model with <c>CvDnn.ReadNetFromOnnx</c> on OpenCV's own CPU backend and runs it
+    /// once, so the first call is not slow and an unsupported model fails here rather than mid-run.
+    /// </summary>
+    /// <exception cref="ModelException">OpenCV DNN cannot load or run the model, or its outputs differ in size from ONNX Runtime's.</exception>
+    public static OpenCvDnnDetector Open(OnnxDetector twin)
+    {
+        ArgumentNullException.ThrowIfNull(twin);
+        Net net;
+        try
+        {
+            net = CvDnn.ReadNetFromOnnx(twin.ModelPath) ?? throw new ModelException($"OpenCV DNN returned no network for '{twin.ModelPath}'.");
+        }
+        catch (OpenCVException e)
+        {
+            throw new ModelException($"OpenCV DNN cannot load '{twin.ModelPath}': {FirstLine(e.Message)}", e);
+        }
+
+        if (net.Empty())
+        {
+            net.Dispose();
+            throw new ModelException($"OpenCV DNN loaded an empty network from '{twin.ModelPath}'.");
+        }
+
+        net.SetPreferableBackend(Backend.OPENCV);
+        net.SetPreferableTarget(Target.CPU);
+        var detector = new OpenCvDnnDetector(net, twin);
+        try
+        {
+            detector.Forward();
+        }
+        catch
+        {
+            detector.Dispose();
+            throw;
+        }
+
+        return detector;
+    }
+
+    /// <summary>
+    /// Detects objects in a BGR 8UC3 image exactly as <see cref="OnnxDetector.Detect(Mat, out DetectionTimings)"/> does,
+    /// with OpenCV DNN as the engine. Returns a fresh array the caller may keep.
+    /// </summary>
+    /// <exception cref="ModelException">OpenCV DNN fails to run the model.</exception>
+    public Detection[] Detect(Mat bgrImage, out DetectionTimings timings)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(bgrImage);
+
+        long start = Stopwatch.GetTimestamp();
+        InputTransform transform = _preprocessor.Run(bgrImage, _input);
+        long preprocessed = Stopwatch.GetTimestamp();
+        Forward();
+        long inferred = Stopwatch.GetTimestamp();
+        Detection[] result = _postprocessor.Run(_outputs[0], _outputs.Length > 1 ? _outputs[1] : [], transform);
+        long end = Stopwatch.GetTimestamp();
+        timings = new DetectionTimings(
+            Stopwatch.GetElapsedTime(start, preprocessed).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(preprocessed, inferred).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(inferred, end).TotalMilliseconds);
+        return result;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _blob.Dispose();
+        _net.Dispose();
+        _preprocessor.Dispose();
+    }
+
+    private void Forward()
+    {
+        var results = new Mat[_outputNames.Length];
+        for (int i = 0; i < results.Length; i++)
+        {
+            results[i] = new Mat();
+        }
+
+        try
+        {
+            _net.SetInput(_blob);
+            _net.Forward(results, _outputNames);
+            for (int i = 0; i < results.Length; i++)
+            {
+                CopyOut(results[i], i);
+            }
+        }
+        catch (OpenCVException e)
+        {
+            throw new ModelException($"OpenCV DNN cannot run '{ModelPath}': {FirstLine(e.Message)}", e);
+        }
+        finally
+        {
+            foreach (Mat m in results)
+            {
+                m.Dispose();
+            }
+        }
+    }
+
+    private unsafe void CopyOut(Mat result, int index)
+    {
+        long total = result.Total() * result.Channels();
+        if (result.Depth() != MatType.CV_32F || total != _outputLengths[index] || !result.IsContinuous())
+        {
+            throw new ModelException(
+                $"OpenCV DNN output '{_outputNames[index]}' of '{ModelPath}' has {total} values of type {result.Type()}; " +
+                $"ONNX Runtime gives {_outputLengths[index]} float values.");
+        }
+
+        new ReadOnlySpan<float>((void*)result.DataPointer, (int)total).CopyTo(_outputs[index]);
+    }
+
+    private static string FirstLine(string message)
+    {
+        int newline = message.IndexOfAny(['\r', '\n']);
+        return (newline < 0 ? message : message[..newline]).Trim();
+    }
+}
