@@ -41,6 +41,7 @@ public static class LookoutCli
         });
 
         root.Subcommands.Add(StreamCommand.Build());
+        root.Subcommands.Add(BenchCommand.Build());
 
         var eval = BuildEval(out var evalMap);
         root.Subcommands.Add(eval);

@@ -1,0 +1,167 @@
+using System.Text.Json;
+using Lookout.Tests.Support;
+
+namespace Lookout.Tests.Host;
+
+/// <summary>
+/// <c>lookout bench</c> end to end on a few frames. Timings on a shared machine say nothing, so these tests check that
+/// every section is there and every figure is a sane number, never how fast anything was.
+/// </summary>
+public sealed class BenchTests
+{
+    private static readonly string[] s_stages = ["decode", "preprocess", "inference", "decode+nms", "draw", "encode"];
+
+    [SkippableFact]
+    public async Task Bench_YoloxNanoOnVtestFewFrames_WritesJsonWithEverySectionAndSaneFigures()
+    {
+        Skip.If(SharedAssets.Root is null, SharedAssets.SkipReason);
+        using var dir = new TempDir();
+        var json = dir.File("bench.json");
+
+        var (code, error) = await CliRunner.RunRawAsync(
+            "bench", SharedAssets.Path("media", "video", "vtest.avi"), "--model", SharedAssets.Path("models", "yolox-nano.onnx"),
+            "--frames", "12", "--json", json, "--device", "cpu");
+
+        Assert.True(code == 0, error);
+        using var report = JsonDocument.Parse(File.ReadAllText(json));
+        var root = report.RootElement;
+        AssertSaneReport(root, 12, error);
+        Assert.Equal("vtest.avi", root.GetProperty("input").GetString());
+        Assert.Equal(768, root.GetProperty("width").GetInt32());
+        Assert.Equal("yolox-nano", root.GetProperty("model").GetString());
+
+        // OpenCV DNN loads YOLOX-nano: both engines are measured, and with one decoder they find the same people.
+        var engines = root.GetProperty("engines");
+        AssertPositive(engines.GetProperty("opencv_dnn").GetProperty("inference").GetProperty("p50"), "opencv_dnn inference p50");
+        AssertPositive(engines.GetProperty("inference_speedup"), "inference_speedup");
+        AssertPositive(engines.GetProperty("total_speedup"), "total_speedup");
+        var agreement = engines.GetProperty("agreement");
+        Assert.True(agreement.GetProperty("agrees").GetBoolean(), agreement.ToString());
+        Assert.True(agreement.GetProperty("matched").GetInt32() > 0, agreement.ToString());
+        Assert.False(engines.TryGetProperty("opencv_dnn_error", out _));
+        Assert.Contains("pipelined / sequential", error);
+        Assert.Contains("detections agree", error);
+    }
+
+    [Fact]
+    public async Task Bench_BundledModelOnBundledSample_WritesJsonWithEverySectionAndSaneFigures()
+    {
+        using var dir = new TempDir();
+        var json = Path.Combine(dir.Path, "out", "bench.json");
+
+        var (code, error) = await CliRunner.RunRawAsync(
+            "bench", RepoPaths.Sample, "--model", RepoPaths.Path("models", "lookout-yolo-shapes.onnx"), "--frames", "8", "--json", json, "--device", "cpu");
+
+        Assert.True(code == 0, error);
+        using var report = JsonDocument.Parse(File.ReadAllText(json));
+        AssertSaneReport(report.RootElement, 8, error);
+        Assert.Contains("bottleneck:", error);
+    }
+
+    [Fact]
+    public async Task Bench_MissingVideo_ExitsTwoNamingIt()
+    {
+        using var dir = new TempDir();
+
+        var (code, error) = await CliRunner.RunRawAsync("bench", dir.File("nope.avi"), "--model", RepoPaths.Path("models", "lookout-yolo-shapes.onnx"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("nope.avi", error);
+        Assert.Contains("does not exist", error);
+    }
+
+    [Fact]
+    public async Task Bench_MissingModel_ExitsTwoNamingIt()
+    {
+        using var dir = new TempDir();
+
+        var (code, error) = await CliRunner.RunRawAsync("bench", RepoPaths.Sample, "--model", dir.File("absent.onnx"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("absent.onnx", error);
+        Assert.Contains("--model", error);
+    }
+
+    [Fact]
+    public async Task Bench_ImageInsteadOfVideo_ExitsTwoAskingForAVideo()
+    {
+        using var dir = new TempDir();
+        var image = dir.File("still.png");
+        File.WriteAllBytes(image, [0x89, 0x50, 0x4E, 0x47]);
+
+        var (code, error) = await CliRunner.RunRawAsync("bench", image, "--model", RepoPaths.Path("models", "lookout-yolo-shapes.onnx"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("still.png", error);
+        Assert.Contains("video file", error);
+    }
+
+    [Fact]
+    public async Task Bench_OneFrame_ExitsTwoSayingTheMinimum()
+    {
+        var (code, error) = await CliRunner.RunRawAsync("bench", RepoPaths.Sample, "--frames", "1");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--frames", error);
+    }
+
+    private static void AssertSaneReport(JsonElement root, int frames, string log)
+    {
+        foreach (var run in new[] { "sequential", "pipelined" })
+        {
+            var figures = root.GetProperty(run);
+            Assert.True(figures.GetProperty("frames").GetInt32() == frames, $"{run}: {figures}\n{log}");
+            AssertPositive(figures.GetProperty("seconds"), run + " seconds");
+            AssertPositive(figures.GetProperty("fps"), run + " fps");
+            AssertFiniteNonNegative(figures.GetProperty("allocated_bytes_per_frame"), run + " allocated_bytes_per_frame");
+        }
+
+        AssertPositive(root.GetProperty("pipelined_speedup"), "pipelined_speedup");
+
+        var stages = root.GetProperty("stages").EnumerateArray().ToArray();
+        Assert.Equal(s_stages, stages.Select(s => s.GetProperty("name").GetString()));
+        foreach (var stage in stages)
+        {
+            foreach (var run in new[] { "pipelined", "sequential" })
+            {
+                foreach (var figure in new[] { "mean", "p50", "p95" })
+                {
+                    AssertFiniteNonNegative(stage.GetProperty(run).GetProperty(figure), $"{stage.GetProperty("name")} {run} {figure}");
+                }
+            }
+
+            Assert.True(stage.GetProperty("pipelined").GetProperty("p95").GetDouble() >= stage.GetProperty("pipelined").GetProperty("p50").GetDouble());
+        }
+
+        AssertPositive(stages[2].GetProperty("sequential").GetProperty("p50"), "inference p50");
+
+        var bottleneck = root.GetProperty("bottleneck");
+        Assert.Contains(bottleneck.GetProperty("thread").GetString(), new[] { "capture", "detect", "output" });
+        Assert.Contains(bottleneck.GetProperty("stage").GetString(), s_stages);
+        foreach (var figure in new[] { "thread_ms", "rate_fps", "pipelined_fraction", "isolated_rate_fps", "isolated_fraction" })
+        {
+            AssertPositive(bottleneck.GetProperty(figure), "bottleneck " + figure);
+        }
+
+        var engines = root.GetProperty("engines");
+        Assert.True(engines.GetProperty("frames").GetInt32() == frames, engines.ToString());
+        AssertPositive(engines.GetProperty("onnxruntime").GetProperty("inference").GetProperty("p50"), "onnx_runtime inference p50");
+        AssertPositive(engines.GetProperty("onnxruntime").GetProperty("total").GetProperty("p95"), "onnx_runtime total p95");
+        AssertFiniteNonNegative(engines.GetProperty("detector_allocated_bytes_per_frame"), "detector_allocated_bytes_per_frame");
+
+        Assert.True(root.GetProperty("peak_rss_bytes").GetInt64() > 0);
+        Assert.True(root.GetProperty("machine").GetProperty("cores").GetInt32() > 0);
+    }
+
+    private static void AssertPositive(JsonElement value, string what)
+    {
+        var number = value.GetDouble();
+        Assert.True(double.IsFinite(number) && number > 0, $"{what} = {number}");
+    }
+
+    private static void AssertFiniteNonNegative(JsonElement value, string what)
+    {
+        var number = value.GetDouble();
+        Assert.True(double.IsFinite(number) && number >= 0, $"{what} = {number}");
+    }
+}
