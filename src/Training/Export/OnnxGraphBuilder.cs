@@ -55,21 +55,6 @@ internal sealed class OnnxGraphBuilder
     public static AttributeProto Int(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
-    public static AttributeProto String(string name, string value) =>
-        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8(value) };
-
-    /// <summary>Nearest-neighbour 2× upsampling of an NCHW value: every output pixel (y, x) copies input (y / 2, x / 2).</summary>
-    public string Upsample2x(string input)
-    {
-        var scales = Initializer("up2_scales", [1f, 1f, 2f, 2f], 4);
-        return Node(
-            "Resize",
-            [input, string.Empty, scales],
-            String("mode", "nearest"),
-            String("coordinate_transformation_mode", "asymmetric"),
-            String("nearest_mode", "floor"));
-    }
-
     public void Input(string name, params long[] dims) => Graph.Input.Add(ValueInfo(name, dims));
 
     /// <summary>Renames the value <paramref name="value"/> to <paramref name="name"/> by an Identity node and declares it an output.</summary>

@@ -36,7 +36,7 @@ internal sealed class YoloTrainableDetector : ITrainableDetector
 
     public string Architecture => string.Create(
         CultureInfo.InvariantCulture,
-        $"anchor-free YOLOv8-style, strides {string.Join('/', YoloShapesNet.Strides)}, depthwise-separable backbone, top-down FPN neck, width {Width}, {_net.AnchorCount} grid points, {_net.parameters().Sum(p => p.numel())} parameters");
+        $"anchor-free YOLOv8-style, strides {string.Join('/', YoloShapesNet.Strides)}, depthwise-separable backbone, width {Width}, {_net.AnchorCount} grid points, {_net.parameters().Sum(p => p.numel())} parameters");
 
     public (Tensor Total, Tensor Cls, Tensor Box) Loss(Tensor input, IReadOnlyList<TrainingSample> samples)
     {
