@@ -83,6 +83,50 @@ public sealed class NmsTests(ITestOutputHelper output)
         Assert.Equal(Enumerable.Range(0, 40), kept);
     }
 
+    [Theory]
+    [InlineData(20, 3, false)]
+    [InlineData(3000, 80, false)]
+    [InlineData(3000, 80, true)]
+    [InlineData(4420, 1, false)]
+    public void Apply_ClusteredCandidatesWithTiedScores_MatchesPlainGreedyNms(int count, int classes, bool agnostic)
+    {
+        // Many jittered copies of a few objects, scores rounded so that ties are common: the order, the ties and
+        // the per-class chains all matter here.
+        var random = new Random(count + classes);
+        var objects = new (float X, float Y, float S, int C)[Math.Max(1, count / 40)];
+        for (int o = 0; o < objects.Length; o++)
+        {
+            objects[o] = (random.NextSingle() * 500, random.NextSingle() * 500, 20 + (random.NextSingle() * 80), random.Next(classes));
+        }
+
+        var candidates = new Candidate[count];
+        for (int i = 0; i < count; i++)
+        {
+            var (x, y, size, c) = objects[random.Next(objects.Length)];
+            float dx = (random.NextSingle() - 0.5f) * size * 0.3f;
+            float dy = (random.NextSingle() - 0.5f) * size * 0.3f;
+            float score = MathF.Round(random.NextSingle(), 2);
+            candidates[i] = new Candidate(new BoxF(x + dx, y + dy, x + dx + size, y + dy + size), score, c);
+        }
+
+        int[] expected = PlainGreedyNms(candidates, 0.45f, agnostic, 300);
+
+        Assert.Equal(expected, Nms.Apply(candidates, 0.45f, agnostic, 300));
+    }
+
+    [Fact]
+    public void Apply_NegativeAndZeroScores_OrdersThemLikeFloats()
+    {
+        Candidate[] candidates = new Candidate[60];
+        for (int i = 0; i < candidates.Length; i++)
+        {
+            float score = (i % 3) switch { 0 => -i / 100f, 1 => i % 2 == 0 ? 0f : -0f, _ => i / 100f };
+            candidates[i] = new Candidate(new BoxF(i * 20, 0, (i * 20) + 10, 10), score, 0);
+        }
+
+        Assert.Equal(PlainGreedyNms(candidates, 0.5f, false, int.MaxValue), Nms.Apply(candidates, 0.5f));
+    }
+
     [Fact]
     public void Apply_Empty_ReturnsNothing()
     {
@@ -127,6 +171,27 @@ public sealed class NmsTests(ITestOutputHelper output)
 
         // Generous bound for a loaded 2-core CI machine; typical figures are printed above.
         Assert.True(ms < 20, $"NMS took {ms:F2} ms");
+    }
+
+    // The textbook form: stable sort by descending score, then keep a box unless a kept box of its class overlaps it.
+    private static int[] PlainGreedyNms(Candidate[] candidates, float iou, bool agnostic, int max)
+    {
+        int[] order = Enumerable.Range(0, candidates.Length).OrderByDescending(i => candidates[i].Score).ToArray();
+        var kept = new List<int>();
+        foreach (int i in order)
+        {
+            bool suppressed = kept.Any(k => (agnostic || candidates[k].ClassId == candidates[i].ClassId) && BoxF.IoU(candidates[i].Box, candidates[k].Box) > iou);
+            if (!suppressed)
+            {
+                kept.Add(i);
+                if (kept.Count == max)
+                {
+                    break;
+                }
+            }
+        }
+
+        return [.. kept];
     }
 
     private static Candidate[] RandomCandidates(int count, int classes, int seed)
