@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Lookout.Detection;
@@ -26,6 +28,7 @@ public static class Nms
     /// Allocates nothing: <paramref name="scratchKeys"/> and <paramref name="scratchOrder"/> must hold at least
     /// <c>candidates.Length</c> items and <paramref name="kept"/> at least min(candidates.Length, maxDetections).
     /// </summary>
+    [SkipLocalsInit]
     public static int Apply(
         ReadOnlySpan<Candidate> candidates,
         float iouThreshold,
@@ -52,87 +55,69 @@ public static class Nms
             return 0;
         }
 
-        // Candidates are ordered by a stable radix sort on the score bits: O(n) however many are popped, where a
+        // Candidates are ordered by a stable radix sort on the score bits: O(n) however many are examined, where a
         // heap paid a logarithmic sift per candidate and lost when most of 8,400 candidates had to be examined. Ties
         // go to the lower index, so results are deterministic and match stable-sort implementations (OpenCV,
-        // torchvision). The sort's ping-pong buffer comes from the shared pool: no allocation in steady state.
-        int[] pooled = ArrayPool<int>.Shared.Rent(n);
+        // torchvision). Pooled buffers: the sort's ping-pong buffer, reused afterwards for the kept boxes' classes
+        // and chain links, and the kept boxes' coordinates; no allocation in steady state.
+        int capacity = Math.Min(n, maxDetections);
+        int[] ints = ArrayPool<int>.Shared.Rent(Math.Max(n, 2 * capacity));
+        float[] floats = ArrayPool<float>.Shared.Rent(5 * capacity);
         try
         {
             Span<int> order = scratchOrder[..n];
-            Span<int> links = pooled.AsSpan(0, n);
-            SortByDescendingScore(candidates, MemoryMarshal.Cast<float, uint>(scratchKeys[..n]), order, links);
-            return Suppress(candidates, order, links, iouThreshold, classAgnostic, maxDetections, kept);
+            SortByDescendingScore(candidates, MemoryMarshal.Cast<float, uint>(scratchKeys[..n]), order, ints.AsSpan(0, n), out int minClass, out int maxClass);
+
+            // One class, or agnostic: every kept box is a suppressor, tested eight or more at a time. Class-aware:
+            // kept boxes are chained per class so a candidate is tested only against its own class.
+            Mode mode = classAgnostic || minClass == maxClass ? Mode.All
+                : minClass >= 0 && maxClass < MaxChainedClasses ? Mode.Chained
+                : Mode.SameClass;
+            Span<int> heads = mode == Mode.Chained ? stackalloc int[maxClass + 1] : [];
+            heads.Fill(-1);
+            var store = new KeptStore(floats.AsSpan(0, 5 * capacity), ints.AsSpan(0, 2 * capacity), capacity);
+            return Suppress(candidates, order, iouThreshold, mode, heads, maxDetections, kept, store);
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(pooled);
+            ArrayPool<float>.Shared.Return(floats);
+            ArrayPool<int>.Shared.Return(ints);
         }
     }
 
     private static int Suppress(
         ReadOnlySpan<Candidate> candidates,
         ReadOnlySpan<int> order,
-        Span<int> links,
         float iouThreshold,
-        bool classAgnostic,
+        Mode mode,
+        Span<int> heads,
         int maxDetections,
-        Span<int> kept)
+        Span<int> kept,
+        KeptStore store)
     {
-        int n = candidates.Length;
-        int minClass = int.MaxValue;
-        int maxClass = int.MinValue;
-        for (int i = 0; i < n; i++)
-        {
-            minClass = Math.Min(minClass, candidates[i].ClassId);
-            maxClass = Math.Max(maxClass, candidates[i].ClassId);
-        }
-
-        // Class-aware: kept boxes are chained per class so a candidate is tested only against its own class;
-        // kept box number j stores the number of the previous kept box of its class at links[j].
-        bool chained = !classAgnostic && minClass >= 0 && maxClass < MaxChainedClasses;
-        Span<int> heads = chained ? stackalloc int[maxClass + 1] : [];
-        heads.Fill(-1);
-
         int count = 0;
-        for (int o = 0; o < n; o++)
+        for (int o = 0; o < order.Length; o++)
         {
             int index = order[o];
             ref readonly Candidate candidate = ref candidates[index];
-            bool suppressed = false;
-            if (chained)
+            BoxF box = candidate.Box;
+            float area = box.Area;
+            int classId = candidate.ClassId;
+            bool suppressed = mode switch
             {
-                for (int j = heads[candidate.ClassId]; j >= 0; j = links[j])
-                {
-                    if (BoxF.IoU(candidate.Box, candidates[kept[j]].Box) > iouThreshold)
-                    {
-                        suppressed = true;
-                        break;
-                    }
-                }
-            }
-            else
-            {
-                for (int j = 0; j < count; j++)
-                {
-                    ref readonly Candidate other = ref candidates[kept[j]];
-                    if ((classAgnostic || other.ClassId == candidate.ClassId) && BoxF.IoU(candidate.Box, other.Box) > iouThreshold)
-                    {
-                        suppressed = true;
-                        break;
-                    }
-                }
-            }
-
+                Mode.All => store.AnySuppresses(count, box, area, iouThreshold),
+                Mode.Chained => store.ChainSuppresses(heads[classId], box, area, iouThreshold),
+                _ => store.SameClassSuppresses(count, classId, box, area, iouThreshold),
+            };
             if (suppressed)
             {
                 continue;
             }
 
-            if (chained)
+            store.Add(count, box, area, classId, mode == Mode.Chained ? heads[classId] : -1);
+            if (mode == Mode.Chained)
             {
-                links[count] = heads[candidate.ClassId];
-                heads[candidate.ClassId] = count;
+                heads[classId] = count;
             }
 
             kept[count++] = index;
@@ -146,55 +131,57 @@ public static class Nms
     }
 
     /// <summary>
-    /// Writes candidate indices into <paramref name="order"/> by descending score, ties by ascending index.
-    /// <paramref name="keys"/> and <paramref name="spare"/> are scratch of the same length.
+    /// Writes candidate indices into <paramref name="order"/> by descending score, ties by ascending index, and finds
+    /// the range of class ids. <paramref name="keys"/> and <paramref name="spare"/> are scratch of the same length.
     /// </summary>
-    private static void SortByDescendingScore(ReadOnlySpan<Candidate> candidates, Span<uint> keys, Span<int> order, Span<int> spare)
+    [SkipLocalsInit]
+    private static void SortByDescendingScore(ReadOnlySpan<Candidate> candidates, Span<uint> keys, Span<int> order, Span<int> spare, out int minClass, out int maxClass)
     {
         int n = candidates.Length;
-        for (int i = 0; i < n; i++)
-        {
-            keys[i] = DescendingKey(candidates[i].Score);
-        }
-
+        minClass = int.MaxValue;
+        maxClass = int.MinValue;
         if (n <= SmallSort)
         {
             // Stable insertion sort: cheaper than clearing histograms for a handful of candidates.
             for (int i = 0; i < n; i++)
             {
-                int item = i;
-                uint key = keys[i];
+                ref readonly Candidate c = ref candidates[i];
+                minClass = Math.Min(minClass, c.ClassId);
+                maxClass = Math.Max(maxClass, c.ClassId);
+                uint key = DescendingKey(c.Score);
+                keys[i] = key;
                 int j = i - 1;
                 for (; j >= 0 && keys[order[j]] > key; j--)
                 {
                     order[j + 1] = order[j];
                 }
 
-                order[j + 1] = item;
+                order[j + 1] = i;
             }
 
             return;
         }
 
-        // LSD radix sort in three 11-bit digits. Each pass is stable, so equal keys keep ascending index order.
-        // A digit that is the same for every key (common for the high bits of scores in [0, 1]) is skipped.
+        // LSD radix sort in three 11-bit digits, histograms counted while the keys are made. Each pass is stable, so
+        // equal keys keep ascending index order. A digit that is the same for every key (common for the high bits of
+        // scores in [0, 1]) is skipped. The first pass reads the identity order without writing it out.
         Span<int> counts = stackalloc int[3 * RadixBuckets];
         counts.Clear();
         for (int i = 0; i < n; i++)
         {
-            uint key = keys[i];
+            ref readonly Candidate c = ref candidates[i];
+            minClass = Math.Min(minClass, c.ClassId);
+            maxClass = Math.Max(maxClass, c.ClassId);
+            uint key = DescendingKey(c.Score);
+            keys[i] = key;
             counts[(int)(key & RadixMask)]++;
             counts[RadixBuckets + (int)((key >> RadixBits) & RadixMask)]++;
             counts[(2 * RadixBuckets) + (int)(key >> (2 * RadixBits))]++;
         }
 
-        for (int i = 0; i < n; i++)
-        {
-            order[i] = i;
-        }
-
-        Span<int> source = order;
-        Span<int> target = spare;
+        bool identity = true;
+        Span<int> source = spare;
+        Span<int> target = order;
         for (int pass = 0; pass < 3; pass++)
         {
             Span<int> offsets = counts.Slice(pass * RadixBuckets, RadixBuckets);
@@ -212,11 +199,22 @@ public static class Nms
                 sum += c;
             }
 
-            for (int i = 0; i < n; i++)
+            if (identity)
             {
-                int index = source[i];
-                int bucket = (int)((keys[index] >> shift) & RadixMask);
-                target[offsets[bucket]++] = index;
+                for (int i = 0; i < n; i++)
+                {
+                    target[offsets[(int)((keys[i] >> shift) & RadixMask)]++] = i;
+                }
+
+                identity = false;
+            }
+            else
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    int index = source[i];
+                    target[offsets[(int)((keys[index] >> shift) & RadixMask)]++] = index;
+                }
             }
 
             Span<int> swap = source;
@@ -224,7 +222,15 @@ public static class Nms
             target = swap;
         }
 
-        if (source != order)
+        // source now holds the last pass's output.
+        if (identity)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                order[i] = i;
+            }
+        }
+        else if (source != order)
         {
             source.CopyTo(order);
         }
@@ -252,5 +258,139 @@ public static class Nms
         var kept = new int[Math.Min(candidates.Length, maxDetections)];
         int count = Apply(candidates, iouThreshold, classAgnostic, maxDetections, kept, keys, order);
         return kept.AsSpan(0, count).ToArray();
+    }
+
+    private enum Mode
+    {
+        /// <summary>Every kept box can suppress every candidate (agnostic, or one class).</summary>
+        All,
+
+        /// <summary>Kept boxes are chained per class.</summary>
+        Chained,
+
+        /// <summary>Class ids too large or negative to chain: scan all, compare classes.</summary>
+        SameClass,
+    }
+
+    /// <summary>
+    /// The kept boxes as planes of x1, y1, x2, y2 and area (plus class and chain link), small enough to stay in L1
+    /// and laid out for vector tests, instead of being read back through the whole candidate array.
+    /// </summary>
+    /// <remarks>
+    /// Every test is exactly <c>BoxF.IoU(candidate, kept) &gt; threshold</c>: the same operations in the same order,
+    /// with the areas computed once.
+    /// </remarks>
+    private readonly ref struct KeptStore
+    {
+        private readonly Span<float> _x1;
+        private readonly Span<float> _y1;
+        private readonly Span<float> _x2;
+        private readonly Span<float> _y2;
+        private readonly Span<float> _area;
+        private readonly Span<int> _class;
+        private readonly Span<int> _link;
+
+        public KeptStore(Span<float> floats, Span<int> ints, int capacity)
+        {
+            _x1 = floats[..capacity];
+            _y1 = floats.Slice(capacity, capacity);
+            _x2 = floats.Slice(2 * capacity, capacity);
+            _y2 = floats.Slice(3 * capacity, capacity);
+            _area = floats.Slice(4 * capacity, capacity);
+            _class = ints[..capacity];
+            _link = ints.Slice(capacity, capacity);
+        }
+
+        public void Add(int slot, in BoxF box, float area, int classId, int link)
+        {
+            _x1[slot] = box.X1;
+            _y1[slot] = box.Y1;
+            _x2[slot] = box.X2;
+            _y2[slot] = box.Y2;
+            _area[slot] = area;
+            _class[slot] = classId;
+            _link[slot] = link;
+        }
+
+        public bool ChainSuppresses(int head, in BoxF box, float area, float iouThreshold)
+        {
+            for (int j = head; j >= 0; j = _link[j])
+            {
+                if (Suppresses(j, box, area, iouThreshold))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public bool SameClassSuppresses(int count, int classId, in BoxF box, float area, float iouThreshold)
+        {
+            for (int j = 0; j < count; j++)
+            {
+                if (_class[j] == classId && Suppresses(j, box, area, iouThreshold))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public bool AnySuppresses(int count, in BoxF box, float area, float iouThreshold)
+        {
+            int j = 0;
+            int width = Vector<float>.Count;
+            if (Vector.IsHardwareAccelerated && count >= width)
+            {
+                var x1 = new Vector<float>(box.X1);
+                var y1 = new Vector<float>(box.Y1);
+                var x2 = new Vector<float>(box.X2);
+                var y2 = new Vector<float>(box.Y2);
+                var candidateArea = new Vector<float>(area);
+                var threshold = new Vector<float>(iouThreshold);
+                for (; j <= count - width; j += width)
+                {
+                    Vector<float> iw = Vector.Min(x2, new Vector<float>(_x2[j..])) - Vector.Max(x1, new Vector<float>(_x1[j..]));
+                    Vector<float> ih = Vector.Min(y2, new Vector<float>(_y2[j..])) - Vector.Max(y1, new Vector<float>(_y1[j..]));
+                    Vector<float> intersection = iw * ih;
+                    Vector<float> union = candidateArea + new Vector<float>(_area[j..]) - intersection;
+                    Vector<int> overlapping = Vector.GreaterThan(iw, Vector<float>.Zero)
+                        & Vector.GreaterThan(ih, Vector<float>.Zero)
+                        & Vector.GreaterThan(union, Vector<float>.Zero);
+                    Vector<float> iou = Vector.ConditionalSelect(overlapping, intersection / union, Vector<float>.Zero);
+                    if (Vector.GreaterThanAny(iou, threshold))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            for (; j < count; j++)
+            {
+                if (Suppresses(j, box, area, iouThreshold))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private bool Suppresses(int j, in BoxF box, float area, float iouThreshold)
+        {
+            float iw = MathF.Min(box.X2, _x2[j]) - MathF.Max(box.X1, _x1[j]);
+            float ih = MathF.Min(box.Y2, _y2[j]) - MathF.Max(box.Y1, _y1[j]);
+            if (iw <= 0f || ih <= 0f)
+            {
+                return 0f > iouThreshold;
+            }
+
+            float intersection = iw * ih;
+            float union = area + _area[j] - intersection;
+            float iou = union > 0f ? intersection / union : 0f;
+            return iou > iouThreshold;
+        }
     }
 }
