@@ -105,6 +105,55 @@ public sealed class PreprocessorTests
     }
 
     [Fact]
+    public void Run_ResizedImage_MatchesCvResizeBilinear()
+    {
+        var spec = new ModelInputSpec { Width = 32, Height = 32, Color = ColorOrder.Bgr, Scale = 1f, Resize = ResizeMode.Stretch };
+        using var preprocessor = new Preprocessor(spec);
+        using Mat image = NoiseImage(57, 41);
+        using var expected = new Mat();
+        Cv2.Resize(image, expected, new Size(32, 32), 0, 0, InterpolationFlags.Linear);
+        var tensor = new float[3 * 32 * 32];
+
+        preprocessor.Run(image, tensor);
+
+        for (int y = 0; y < 32; y++)
+        {
+            for (int x = 0; x < 32; x++)
+            {
+                Vec3b pixel = expected.At<Vec3b>(y, x);
+                Assert.Equal(pixel.Item0, tensor[(y * 32) + x]);
+                Assert.Equal(pixel.Item2, tensor[(2 * 32 * 32) + (y * 32) + x]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Run_SteadyState_AllocatesNothing()
+    {
+        var spec = new ModelInputSpec { Width = 64, Height = 64, Resize = ResizeMode.Letterbox };
+        using var preprocessor = new Preprocessor(spec);
+        using Mat image = NoiseImage(96, 72);
+        var tensor = new float[3 * 64 * 64];
+        preprocessor.Run(image, tensor);
+        preprocessor.Run(image, tensor);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        preprocessor.Run(image, tensor);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+
+    private static Mat NoiseImage(int width, int height)
+    {
+        var bytes = new byte[width * height * 3];
+        new Random(width * height).NextBytes(bytes);
+        var image = new Mat(height, width, MatType.CV_8UC3);
+        System.Runtime.InteropServices.Marshal.Copy(bytes, 0, image.Data, bytes.Length);
+        return image;
+    }
+
+    [Fact]
     public void Run_GrayImage_ThrowsArgumentException()
     {
         using var preprocessor = new Preprocessor(new ModelInputSpec { Width = 4, Height = 4 });
