@@ -31,7 +31,15 @@ public sealed partial class OnnxDetector
         // The card is cheap to read: fail on it before paying for a session.
         ModelCard? card = LoadCard(options, modelPath);
 
-        InferenceSession session = CreateSession(modelPath, options, logger, out string provider);
+        // Weights listed as graph inputs would stay overridable inputs to ONNX Runtime, unfolded and unfused
+        // (UltraFace ran 3-5x slower that way); such a model is loaded from a copy without those inputs.
+        byte[]? constantWeights = ReadWithConstantWeights(modelPath);
+        if (constantWeights is not null && logger is not null)
+        {
+            DetectorLog.WeightsAsInputs(logger, Path.GetFileName(modelPath));
+        }
+
+        InferenceSession session = CreateSession(modelPath, constantWeights, options, logger, out string provider);
         var detector = new OnnxDetector(session, modelPath, provider);
         try
         {
@@ -121,12 +129,27 @@ public sealed partial class OnnxDetector
         return sessionOptions;
     }
 
-    private static InferenceSession CreateSession(string modelPath, DetectorOptions options, ILogger? logger, out string provider)
+    private static byte[]? ReadWithConstantWeights(string modelPath)
+    {
+        try
+        {
+            return OnnxInitializerInputs.Strip(File.ReadAllBytes(modelPath));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelException($"Model file '{modelPath}' cannot be read ({e.Message}). Check its permissions, or point Detector:ModelPath at another file.", e);
+        }
+    }
+
+    private static InferenceSession NewSession(string modelPath, byte[]? model, SessionOptions options) =>
+        model is null ? new InferenceSession(modelPath, options) : new InferenceSession(model, options);
+
+    private static InferenceSession CreateSession(string modelPath, byte[]? model, DetectorOptions options, ILogger? logger, out string provider)
     {
         if (options.Device == ExecutionDevice.Cpu)
         {
             provider = "CPU";
-            return CreateCpuSession(modelPath, options);
+            return CreateCpuSession(modelPath, model, options);
         }
 
         // GetAvailableProviders() lists CUDA even where its libraries are missing, so the only reliable test is
@@ -157,7 +180,7 @@ public sealed partial class OnnxDetector
                 try
                 {
                     provider = $"CUDA:{options.DeviceId}";
-                    return new InferenceSession(modelPath, cudaOptions);
+                    return NewSession(modelPath, model, cudaOptions);
                 }
                 catch (OnnxRuntimeException ex)
                 {
@@ -170,14 +193,14 @@ public sealed partial class OnnxDetector
 
         if (options.Device == ExecutionDevice.Cuda)
         {
-            CreateCpuSession(modelPath, options).Dispose();
+            CreateCpuSession(modelPath, model, options).Dispose();
             throw new ModelException(
                 $"Detector:Device is Cuda but CUDA cannot run '{modelPath}' on device {options.DeviceId}: {FirstLine(cudaError.Message)}. " +
                 "Install CUDA 13 and cuDNN 9 (or fix the device id), or set Detector:Device to Auto or Cpu.",
                 cudaError);
         }
 
-        InferenceSession session = CreateCpuSession(modelPath, options);
+        InferenceSession session = CreateCpuSession(modelPath, model, options);
         provider = "CPU";
         if (logger is not null)
         {
@@ -187,12 +210,12 @@ public sealed partial class OnnxDetector
         return session;
     }
 
-    private static InferenceSession CreateCpuSession(string modelPath, DetectorOptions options)
+    private static InferenceSession CreateCpuSession(string modelPath, byte[]? model, DetectorOptions options)
     {
         using SessionOptions cpuOptions = NewSessionOptions(options);
         try
         {
-            return new InferenceSession(modelPath, cpuOptions);
+            return NewSession(modelPath, model, cpuOptions);
         }
         catch (OnnxRuntimeException ex)
         {

@@ -26,6 +26,38 @@ internal static class TinyOnnx
         return model.ToArray();
     }
 
+    /// <summary>
+    /// <c>images</c> float [1,3,4,4] + initializer <c>bias</c> (one float, <paramref name="bias"/>) → <c>sum</c>
+    /// [1,3,4,4]. With <paramref name="biasAsInput"/> the initializer is also listed as a graph input, as older
+    /// exporters do.
+    /// </summary>
+    public static byte[] AddBiasModel(bool biasAsInput, float bias = 0.5f, long irVersion = 8)
+    {
+        var node = new ProtoWriter().String(1, "images").String(1, "bias").String(2, "sum").String(3, "add").String(4, "Add");
+        var initializer = new ProtoWriter()
+            .Varint(1, 1) // dims: [1]
+            .Varint(2, 1) // data_type FLOAT
+            .String(8, "bias")
+            .Bytes(9, BitConverter.GetBytes(bias)); // raw_data
+        var graph = new ProtoWriter()
+            .Message(1, node)
+            .String(2, "add-bias")
+            .Message(5, initializer)
+            .Message(11, ValueInfo("images", [1, 3, InputSize, InputSize]));
+        if (biasAsInput)
+        {
+            graph.Message(11, ValueInfo("bias", [1]));
+        }
+
+        graph.Message(12, ValueInfo("sum", [1, 3, InputSize, InputSize]));
+        var model = new ProtoWriter();
+        model.Varint(1, irVersion);
+        model.Bytes(2, Encoding.UTF8.GetBytes("lookout-tests"));
+        model.Message(7, graph);
+        model.Message(8, new ProtoWriter().Bytes(1, []).Varint(2, 13));
+        return model.ToArray();
+    }
+
     private static ProtoWriter Graph()
     {
         var node = new ProtoWriter().String(1, "images").String(2, "logits").String(3, "flatten").String(4, "Flatten");
