@@ -103,8 +103,15 @@ public sealed class BenchReport
         {
             sb.Append(c, $"{"opencv-dnn",-12} {dnn.Inference.P50,14:0.00} {dnn.Inference.P95,7:0.00} {dnn.Total.P50,10:0.00} {dnn.Total.P95,7:0.00}\n");
             sb.Append(c, $"onnxruntime / opencv-dnn speed: {e.InferenceSpeedup:0.00}x inference, {e.TotalSpeedup:0.00}x total (p50)\n");
-            sb.Append(c, $"detections {(a.Agrees ? "agree" : "DISAGREE")}: {a.Matched} pairs, {a.OnlyOnnxRuntime} only onnxruntime, {a.OnlyOpenCvDnn} only opencv-dnn, ");
-            sb.Append(c, $"{a.Borderline} borderline; min IoU {a.MinIoU:0.000}, max score difference {a.MaxScoreDifference:0.000}\n");
+            if (a.Matched + a.OnlyOnnxRuntime + a.OnlyOpenCvDnn + a.Borderline == 0)
+            {
+                sb.Append("detections: neither engine found anything on these frames, so there was nothing to compare\n");
+            }
+            else
+            {
+                sb.Append(c, $"detections {(a.Agrees ? "agree" : "DISAGREE")}: {a.Matched} pairs, {a.OnlyOnnxRuntime} only onnxruntime, {a.OnlyOpenCvDnn} only opencv-dnn, ");
+                sb.Append(c, $"{a.Borderline} borderline; min IoU {a.MinIoU:0.000}, max score difference {a.MaxScoreDifference:0.000}\n");
+            }
         }
         else
         {
