@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Lookout.Host.Reporting;
 using Lookout.Tests.Support;
 
 namespace Lookout.Tests.Host;
@@ -103,6 +104,41 @@ public sealed class BenchTests
 
         Assert.Equal(2, code);
         Assert.Contains("--frames", error);
+    }
+
+    [Fact]
+    public void Format_OpenCvDnnCouldNotLoadTheModel_SaysSoPlainlyInTableAndJson()
+    {
+        using var dir = new TempDir();
+        var latency = new BenchReport.Latency(10, 9, 12);
+        var report = new BenchReport
+        {
+            Input = "clip.mp4",
+            Width = 640,
+            Height = 480,
+            Model = "exotic",
+            Provider = "CPU",
+            Machine = new BenchReport.MachineInfo(2, "Linux", ".NET 10", "x64", 0.5),
+            Sequential = new BenchReport.RunFigures(10, 1, 10, 100),
+            Pipelined = new BenchReport.RunFigures(10, 0.5, 20, 120),
+            Stages = [new BenchReport.StageFigures("inference", latency, latency)],
+            Bottleneck = new BenchReport.BottleneckFigures("inference", "detect", "preprocess + inference + decode+nms", 40, 25, 0.8, 30, 0.67),
+            Engines = new BenchReport.EngineFigures(
+                10, "2 threads", "2 threads", new BenchReport.EngineLatency(latency, latency), null, null, null, null,
+                "OpenCV DNN cannot load 'exotic.onnx': unsupported layer", 24),
+            PeakRssBytes = 1 << 20,
+        };
+
+        var table = report.Format();
+        report.WriteJson(dir.File("r.json"));
+
+        Assert.Contains("opencv-dnn: not compared: OpenCV DNN cannot load 'exotic.onnx': unsupported layer", table);
+        Assert.Contains("pipelined / sequential: 2.00x", table);
+        using var json = JsonDocument.Parse(File.ReadAllText(dir.File("r.json")));
+        var engines = json.RootElement.GetProperty("engines");
+        Assert.Equal("OpenCV DNN cannot load 'exotic.onnx': unsupported layer", engines.GetProperty("opencv_dnn_error").GetString());
+        Assert.False(engines.TryGetProperty("opencv_dnn", out _));
+        Assert.Equal(2.0, json.RootElement.GetProperty("pipelined_speedup").GetDouble(), 6);
     }
 
     private static void AssertSaneReport(JsonElement root, int frames, string log)
