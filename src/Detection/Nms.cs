@@ -8,14 +8,19 @@ namespace Lookout.Detection;
 /// <summary>Greedy non-maximum suppression by descending score.</summary>
 /// <remarks>
 /// A box is dropped when its IoU with an already kept box exceeds the threshold. Class-aware by default:
-/// boxes of different classes never suppress each other; class-agnostic on request. Cost is O(n) for ordering
-/// (a radix sort on the scores) plus, per candidate examined before the cap is reached, IoU tests against the kept
-/// boxes of its class (of all classes when agnostic).
+/// boxes of different classes never suppress each other; class-agnostic on request. Class-aware with several
+/// classes: grouped by class, then one pass over a class's survivors per box kept, and the kept boxes ordered at the
+/// end. Otherwise O(n) for ordering (a radix sort on the scores) plus, per candidate examined before the cap is
+/// reached, IoU tests against the kept boxes (eight at a time).
 /// </remarks>
 public static class Nms
 {
-    // Per-class chain heads are stack-allocated; beyond this many classes the plain scan is used.
-    private const int MaxChainedClasses = 4096;
+    // Class ids in [0, this) are grouped class by class (the per-class offsets are stack-allocated); others are
+    // compared while scanning.
+    private const int MaxGroupedClasses = 4096;
+
+    // IoU tests per candidate the grouped path may spend before it hands over to the sorted loop.
+    private const int GroupedBudgetPerCandidate = 2;
 
     // Below this many candidates an insertion sort orders them; above, a radix sort on 11-bit digits.
     private const int SmallSort = 48;
@@ -55,28 +60,34 @@ public static class Nms
             return 0;
         }
 
-        // Candidates are ordered by a stable radix sort on the score bits: O(n) however many are examined, where a
-        // heap paid a logarithmic sift per candidate and lost when most of 8,400 candidates had to be examined. Ties
-        // go to the lower index, so results are deterministic and match stable-sort implementations (OpenCV,
-        // torchvision). Pooled buffers: the sort's ping-pong buffer, reused afterwards for the kept boxes' classes
-        // and chain links, and the kept boxes' coordinates; no allocation in steady state.
+        bool groupable = TryClassRange(candidates, out int minClass, out int maxClass);
+        if (!classAgnostic && groupable && minClass != maxClass)
+        {
+            int grouped = PerClass(candidates, iouThreshold, maxClass + 1, maxDetections, kept);
+            if (grouped >= 0)
+            {
+                return grouped;
+            }
+        }
+
+        // One class, agnostic, or class ids outside [0, 4096): candidates are ordered by a stable radix sort on the
+        // score bits, O(n) however many are examined, and each is tested against the kept boxes. Ties go to the lower
+        // index, so results are deterministic and match stable-sort implementations (OpenCV, torchvision). Pooled
+        // buffers: the sort's ping-pong buffer, reused afterwards for the kept boxes' classes, and the kept boxes'
+        // coordinates; no allocation in steady state.
         int capacity = Math.Min(n, maxDetections);
         int[] ints = ArrayPool<int>.Shared.Rent(Math.Max(n, 2 * capacity));
         float[] floats = ArrayPool<float>.Shared.Rent(5 * capacity);
         try
         {
             Span<int> order = scratchOrder[..n];
-            SortByDescendingScore(candidates, MemoryMarshal.Cast<float, uint>(scratchKeys[..n]), order, ints.AsSpan(0, n), out int minClass, out int maxClass);
+            SortByDescendingScore(candidates, MemoryMarshal.Cast<float, uint>(scratchKeys[..n]), order, ints.AsSpan(0, n));
 
-            // One class, or agnostic: every kept box is a suppressor, tested eight or more at a time. Class-aware:
-            // kept boxes are chained per class so a candidate is tested only against its own class.
-            Mode mode = classAgnostic || minClass == maxClass ? Mode.All
-                : minClass >= 0 && maxClass < MaxChainedClasses ? Mode.Chained
-                : Mode.SameClass;
-            Span<int> heads = mode == Mode.Chained ? stackalloc int[maxClass + 1] : [];
-            heads.Fill(-1);
-            var store = new KeptStore(floats.AsSpan(0, 5 * capacity), ints.AsSpan(0, 2 * capacity), capacity);
-            return Suppress(candidates, order, iouThreshold, mode, heads, maxDetections, kept, store);
+            // One class, or agnostic: every kept box is a suppressor, tested eight or more at a time. Otherwise the
+            // kept boxes are scanned and their classes compared.
+            bool all = classAgnostic || minClass == maxClass;
+            var store = new KeptStore(floats.AsSpan(0, 5 * capacity), ints.AsSpan(0, capacity), capacity);
+            return Suppress(candidates, order, iouThreshold, all, maxDetections, kept, store);
         }
         finally
         {
@@ -85,12 +96,170 @@ public static class Nms
         }
     }
 
+    private static bool TryClassRange(ReadOnlySpan<Candidate> candidates, out int minClass, out int maxClass)
+    {
+        minClass = int.MaxValue;
+        maxClass = int.MinValue;
+        foreach (ref readonly Candidate c in candidates)
+        {
+            minClass = Math.Min(minClass, c.ClassId);
+            maxClass = Math.Max(maxClass, c.ClassId);
+        }
+
+        return minClass >= 0 && maxClass < MaxGroupedClasses;
+    }
+
+    /// <summary>
+    /// Class-aware NMS class by class, without ordering the whole input: the candidates are grouped by class (stable,
+    /// so each group is in index order) as planes of coordinates, areas and score keys; within a group the best
+    /// survivor is kept and every survivor it overlaps is dropped, in one pass that also compacts the survivors and
+    /// finds the next best. That is greedy NMS exactly — a box is kept when no better box of its class that was kept
+    /// overlaps it — at the cost of one pass over a class's survivors per box kept, where sorting 8,400 candidates
+    /// cost more than all the IoU tests. The kept boxes of all classes are then ordered by score (ties by index) and
+    /// cut at <paramref name="maxDetections"/>, which is what the global greedy loop's early stop keeps.
+    /// When boxes rarely overlap (many kept per class, say at a score threshold of 0.001), the passes add up to a
+    /// class's size squared while the global loop would stop at the cap: past a budget of a few tests per candidate
+    /// this gives up and returns −1, and the caller runs the sorted loop instead.
+    /// </summary>
+    [SkipLocalsInit]
+    private static int PerClass(ReadOnlySpan<Candidate> candidates, float iouThreshold, int classCount, int maxDetections, Span<int> kept)
+    {
+        int n = candidates.Length;
+        Span<int> next = stackalloc int[classCount + 1];
+        next.Clear();
+        foreach (ref readonly Candidate c in candidates)
+        {
+            next[c.ClassId + 1]++;
+        }
+
+        for (int k = 1; k <= classCount; k++)
+        {
+            next[k] += next[k - 1];
+        }
+
+        Grouped[] pooled = ArrayPool<Grouped>.Shared.Rent(n);
+        ulong[] pooledKept = ArrayPool<ulong>.Shared.Rent(n);
+        try
+        {
+            // next[k] is class k's start; after grouping it is class k's end, which is class k+1's start.
+            Span<Grouped> items = pooled.AsSpan(0, n);
+            for (int i = 0; i < n; i++)
+            {
+                ref readonly Candidate c = ref candidates[i];
+                BoxF box = c.Box;
+                items[next[c.ClassId]++] = new Grouped(box.X1, box.Y1, box.X2, box.Y2, box.Area, DescendingKey(c.Score), i);
+            }
+
+            Span<ulong> keptPairs = pooledKept.AsSpan(0, n);
+            int keptCount = 0;
+            long budget = (GroupedBudgetPerCandidate * (long)n) + 64;
+            int start = 0;
+            for (int k = 0; k < classCount; k++)
+            {
+                Span<Grouped> alive = items[start..next[k]];
+                start = next[k];
+                if (alive.IsEmpty)
+                {
+                    continue;
+                }
+
+                int best = 0;
+                for (int i = 1; i < alive.Length; i++)
+                {
+                    if (alive[i].Key < alive[best].Key)
+                    {
+                        best = i;
+                    }
+                }
+
+                int keptOfClass = 0;
+                while (true)
+                {
+                    Grouped b = alive[best];
+                    keptPairs[keptCount++] = ((ulong)b.Key << 32) | (uint)b.Index;
+                    if (++keptOfClass == maxDetections)
+                    {
+                        break;
+                    }
+
+                    budget -= alive.Length;
+                    if (budget < 0)
+                    {
+                        return -1;
+                    }
+
+                    // Drop the kept box and every survivor it overlaps, moving the rest down in order; find the best.
+                    int write = 0;
+                    int nextBest = -1;
+                    uint nextKey = 0;
+                    for (int i = 0; i < alive.Length; i++)
+                    {
+                        if (i == best)
+                        {
+                            continue;
+                        }
+
+                        ref Grouped g = ref alive[i];
+                        float iw = MathF.Min(g.X2, b.X2) - MathF.Max(g.X1, b.X1);
+                        float ih = MathF.Min(g.Y2, b.Y2) - MathF.Max(g.Y1, b.Y1);
+                        if (iw > 0f && ih > 0f)
+                        {
+                            float intersection = iw * ih;
+                            float union = g.Area + b.Area - intersection;
+                            if ((union > 0f ? intersection / union : 0f) > iouThreshold)
+                            {
+                                continue;
+                            }
+                        }
+                        else if (0f > iouThreshold)
+                        {
+                            continue;
+                        }
+
+                        if (nextBest < 0 || g.Key < nextKey)
+                        {
+                            nextBest = write;
+                            nextKey = g.Key;
+                        }
+
+                        alive[write++] = g;
+                    }
+
+                    alive = alive[..write];
+                    if (nextBest < 0)
+                    {
+                        break;
+                    }
+
+                    best = nextBest;
+                }
+            }
+
+            // Kept boxes of all classes by descending score, ties by ascending index, as the global greedy loop keeps them.
+            keptPairs[..keptCount].Sort();
+            int count = Math.Min(keptCount, maxDetections);
+            for (int i = 0; i < count; i++)
+            {
+                kept[i] = (int)(uint)keptPairs[i];
+            }
+
+            return count;
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(pooledKept);
+            ArrayPool<Grouped>.Shared.Return(pooled);
+        }
+    }
+
+    /// <summary>A candidate grouped by class: corners, area, score key (ascending = best first) and input index.</summary>
+    private readonly record struct Grouped(float X1, float Y1, float X2, float Y2, float Area, uint Key, int Index);
+
     private static int Suppress(
         ReadOnlySpan<Candidate> candidates,
         ReadOnlySpan<int> order,
         float iouThreshold,
-        Mode mode,
-        Span<int> heads,
+        bool all,
         int maxDetections,
         Span<int> kept,
         KeptStore store)
@@ -103,23 +272,15 @@ public static class Nms
             BoxF box = candidate.Box;
             float area = box.Area;
             int classId = candidate.ClassId;
-            bool suppressed = mode switch
-            {
-                Mode.All => store.AnySuppresses(count, box, area, iouThreshold),
-                Mode.Chained => store.ChainSuppresses(heads[classId], box, area, iouThreshold),
-                _ => store.SameClassSuppresses(count, classId, box, area, iouThreshold),
-            };
+            bool suppressed = all
+                ? store.AnySuppresses(count, box, area, iouThreshold)
+                : store.SameClassSuppresses(count, classId, box, area, iouThreshold);
             if (suppressed)
             {
                 continue;
             }
 
-            store.Add(count, box, area, classId, mode == Mode.Chained ? heads[classId] : -1);
-            if (mode == Mode.Chained)
-            {
-                heads[classId] = count;
-            }
-
+            store.Add(count, box, area, classId);
             kept[count++] = index;
             if (count == maxDetections)
             {
@@ -131,24 +292,19 @@ public static class Nms
     }
 
     /// <summary>
-    /// Writes candidate indices into <paramref name="order"/> by descending score, ties by ascending index, and finds
-    /// the range of class ids. <paramref name="keys"/> and <paramref name="spare"/> are scratch of the same length.
+    /// Writes candidate indices into <paramref name="order"/> by descending score, ties by ascending index.
+    /// <paramref name="keys"/> and <paramref name="spare"/> are scratch of the same length.
     /// </summary>
     [SkipLocalsInit]
-    private static void SortByDescendingScore(ReadOnlySpan<Candidate> candidates, Span<uint> keys, Span<int> order, Span<int> spare, out int minClass, out int maxClass)
+    private static void SortByDescendingScore(ReadOnlySpan<Candidate> candidates, Span<uint> keys, Span<int> order, Span<int> spare)
     {
         int n = candidates.Length;
-        minClass = int.MaxValue;
-        maxClass = int.MinValue;
         if (n <= SmallSort)
         {
             // Stable insertion sort: cheaper than clearing histograms for a handful of candidates.
             for (int i = 0; i < n; i++)
             {
-                ref readonly Candidate c = ref candidates[i];
-                minClass = Math.Min(minClass, c.ClassId);
-                maxClass = Math.Max(maxClass, c.ClassId);
-                uint key = DescendingKey(c.Score);
+                uint key = DescendingKey(candidates[i].Score);
                 keys[i] = key;
                 int j = i - 1;
                 for (; j >= 0 && keys[order[j]] > key; j--)
@@ -169,10 +325,7 @@ public static class Nms
         counts.Clear();
         for (int i = 0; i < n; i++)
         {
-            ref readonly Candidate c = ref candidates[i];
-            minClass = Math.Min(minClass, c.ClassId);
-            maxClass = Math.Max(maxClass, c.ClassId);
-            uint key = DescendingKey(c.Score);
+            uint key = DescendingKey(candidates[i].Score);
             keys[i] = key;
             counts[(int)(key & RadixMask)]++;
             counts[RadixBuckets + (int)((key >> RadixBits) & RadixMask)]++;
@@ -260,20 +413,8 @@ public static class Nms
         return kept.AsSpan(0, count).ToArray();
     }
 
-    private enum Mode
-    {
-        /// <summary>Every kept box can suppress every candidate (agnostic, or one class).</summary>
-        All,
-
-        /// <summary>Kept boxes are chained per class.</summary>
-        Chained,
-
-        /// <summary>Class ids too large or negative to chain: scan all, compare classes.</summary>
-        SameClass,
-    }
-
     /// <summary>
-    /// The kept boxes as planes of x1, y1, x2, y2 and area (plus class and chain link), small enough to stay in L1
+    /// The kept boxes as planes of x1, y1, x2, y2 and area (plus class), small enough to stay in L1
     /// and laid out for vector tests, instead of being read back through the whole candidate array.
     /// </summary>
     /// <remarks>
@@ -288,7 +429,6 @@ public static class Nms
         private readonly Span<float> _y2;
         private readonly Span<float> _area;
         private readonly Span<int> _class;
-        private readonly Span<int> _link;
 
         public KeptStore(Span<float> floats, Span<int> ints, int capacity)
         {
@@ -298,10 +438,9 @@ public static class Nms
             _y2 = floats.Slice(3 * capacity, capacity);
             _area = floats.Slice(4 * capacity, capacity);
             _class = ints[..capacity];
-            _link = ints.Slice(capacity, capacity);
         }
 
-        public void Add(int slot, in BoxF box, float area, int classId, int link)
+        public void Add(int slot, in BoxF box, float area, int classId)
         {
             _x1[slot] = box.X1;
             _y1[slot] = box.Y1;
@@ -309,20 +448,6 @@ public static class Nms
             _y2[slot] = box.Y2;
             _area[slot] = area;
             _class[slot] = classId;
-            _link[slot] = link;
-        }
-
-        public bool ChainSuppresses(int head, in BoxF box, float area, float iouThreshold)
-        {
-            for (int j = head; j >= 0; j = _link[j])
-            {
-                if (Suppresses(j, box, area, iouThreshold))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         public bool SameClassSuppresses(int count, int classId, in BoxF box, float area, float iouThreshold)
