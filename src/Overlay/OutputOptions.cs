@@ -22,6 +22,14 @@ public sealed class OutputOptions
     [RegularExpression("^(mp4v|MJPG|XVID|DIVX|h264)$", ErrorMessage = "Outputs:Codec must be one of mp4v, MJPG, XVID, DIVX, h264.")]
     public string Codec { get; set; } = "mp4v";
 
+    /// <summary>
+    /// Who encodes mp4v: <c>auto</c> (an ffmpeg child process when ffmpeg is installed, else OpenCV in-process),
+    /// <c>opencv</c>, or <c>ffmpeg</c>.
+    /// </summary>
+    [Required]
+    [RegularExpression("^(auto|opencv|ffmpeg)$", ErrorMessage = "Outputs:Encoder must be one of auto, opencv, ffmpeg.")]
+    public string Encoder { get; set; } = "auto";
+
     /// <summary>Live runs: start a new recording file after this long (zero: one file).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
     public TimeSpan Segment { get; set; }

@@ -85,7 +85,7 @@ public static class LookoutCli
         AddDetectorOptions(map, "Score threshold (default: the card's).");
         map.Add(new Option<string>("--output", "-o") { Description = "Annotated video (.mp4 mp4v, .avi MJPG/XVID), or image file/folder for image inputs." }, "Outputs:Video");
         map.Add(new Option<string>("--detections") { Description = "JSON lines file, one object per frame; '-' for standard output." }, "Outputs:Detections");
-        map.Add(new Option<string>("--codec") { Description = "Video encoder: mp4v (default), MJPG, XVID in-process, or h264 through ffmpeg (plays in browsers)." }, "Outputs:Codec");
+        AddVideoEncoding(map);
         AddRunLimits(map);
         map.AddFlag(new Option<bool>("--no-hud") { Description = "Do not draw the FPS/latency line." }, "Overlay:Hud", "false");
         map.AddFlag(new Option<bool>("--no-progress") { Description = "No progress bar on standard error." }, "Outputs:Progress", "false");
@@ -110,13 +110,20 @@ public static class LookoutCli
         map.Add(new Option<double>("--fps") { Description = "Camera: frame rate to ask for." }, "Source:Fps");
         map.Add(new Option<string>("--output", "-o") { Description = "Also record the annotated frames to this video (.mp4 mp4v, .avi MJPG/XVID)." }, "Outputs:Video");
         map.Add(new Option<string>("--detections") { Description = "Also write JSON lines (with dropped and latency_ms) to this file; '-' for standard output." }, "Outputs:Detections");
-        map.Add(new Option<string>("--codec") { Description = "Video encoder: mp4v (default), MJPG, XVID in-process, or h264 through ffmpeg (plays in browsers)." }, "Outputs:Codec");
+        AddVideoEncoding(map);
         map.Add(new Option<double>("--segment") { Description = "Start a new recording file every this many minutes (name-yyyyMMdd-HHmmss.mp4); 0: one file." }, "Outputs:Segment", m => TimeSpan.FromMinutes(m).ToString("c", System.Globalization.CultureInfo.InvariantCulture));
         AddRunLimits(map);
         map.Add(new Option<double>("--metrics-interval") { Description = "Seconds between metrics lines in the log (default 10; 0: none)." }, "Outputs:MetricsInterval", s => TimeSpan.FromSeconds(s).ToString("c", System.Globalization.CultureInfo.InvariantCulture));
         map.AddFlag(new Option<bool>("--no-hud") { Description = "Do not draw the HUD line." }, "Overlay:Hud", "false");
         map.AddTo(command);
         return command;
+    }
+
+    /// <summary><c>--codec</c> and <c>--encoder</c>, on every verb that can write a video.</summary>
+    internal static void AddVideoEncoding(OptionMap map)
+    {
+        map.Add(new Option<string>("--codec") { Description = "Video codec: mp4v (default), MJPG, XVID (OpenCV), or h264 through ffmpeg (plays in browsers)." }, "Outputs:Codec");
+        map.Add(new Option<string>("--encoder") { Description = "Who encodes mp4v: auto (default: ffmpeg when installed, in its own process; else OpenCV), opencv, ffmpeg." }, "Outputs:Encoder");
     }
 
     /// <summary><c>--max-frames</c> and <c>--duration</c>, on every verb that reads frames.</summary>

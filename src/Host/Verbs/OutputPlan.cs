@@ -32,7 +32,7 @@ public static class OutputPlan
             if (!string.IsNullOrWhiteSpace(video))
             {
                 sinks.Add(isVideo
-                    ? VideoSinks.Create(video, source.Info.Fps, options.Codec)
+                    ? VideoSinks.Create(video, source.Info.Fps, options.Codec, options.Encoder)
                     : source.Info.FrameCount == 1 && ImageFileSink.IsImagePath(video) ? ImageFileSink.ToFile(video) : ImageFileSink.ToFolder(video));
             }
 

@@ -18,7 +18,7 @@ internal static class StreamCommand
         LookoutCli.AddDetectorOptions(map, "Score threshold (default: the card's).");
         map.Add(new Option<string>("--detections") { Description = "JSON lines file; '-' for standard output (the default when no --output is given)." }, "Outputs:Detections");
         map.Add(new Option<string>("--output", "-o") { Description = "Also record the annotated frames to this video (.mp4 mp4v, .avi MJPG/XVID)." }, "Outputs:Video");
-        map.Add(new Option<string>("--codec") { Description = "Video encoder: mp4v (default), MJPG, XVID in-process, or h264 through ffmpeg (plays in browsers)." }, "Outputs:Codec");
+        LookoutCli.AddVideoEncoding(map);
         map.Add(new Option<double>("--segment") { Description = "Start a new recording file every this many minutes (name-yyyyMMdd-HHmmss.mp4); 0: one file." }, "Outputs:Segment", m => TimeSpan.FromMinutes(m).ToString("c", System.Globalization.CultureInfo.InvariantCulture));
         LookoutCli.AddRunLimits(map);
         map.Add(

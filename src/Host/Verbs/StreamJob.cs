@@ -53,6 +53,7 @@ public sealed partial class StreamJob : IJob
             Video = _outputs.Video,
             Detections = string.IsNullOrWhiteSpace(_outputs.Detections) && string.IsNullOrWhiteSpace(_outputs.Video) ? "-" : _outputs.Detections,
             Codec = _outputs.Codec,
+            Encoder = _outputs.Encoder,
             Segment = _outputs.Segment,
         };
         var sinks = new List<IFrameSink>();

@@ -96,8 +96,8 @@ public sealed partial class WatchJob : IJob
         {
             var fps = info.Fps > 0 ? info.Fps : 25;
             sinks.Add(outputs.Segment > TimeSpan.Zero
-                ? new SegmentedVideoSink(outputs.Video, fps, outputs.Codec, outputs.Segment)
-                : VideoSinks.Create(outputs.Video, fps, outputs.Codec));
+                ? new SegmentedVideoSink(outputs.Video, fps, outputs.Codec, outputs.Segment, outputs.Encoder)
+                : VideoSinks.Create(outputs.Video, fps, outputs.Codec, outputs.Encoder));
         }
 
         if (!string.IsNullOrWhiteSpace(outputs.Detections))

@@ -7,7 +7,7 @@ namespace Lookout.Overlay.Sinks;
 /// <c>name-yyyyMMdd-HHmmss.ext</c>, stamped with the local time of the segment's first frame.
 /// </summary>
 /// <remarks>
-/// Each segment is a <see cref="VideoFileSink"/> (or an <see cref="FfmpegVideoSink"/> for H.264): written under a temporary name and renamed, playable,
+/// Each segment is a sink from <see cref="VideoSinks.Create"/>: written under a temporary name and renamed, playable,
 /// when the next one starts or the run completes (Ctrl+C included). Does not take ownership of frames.
 /// </remarks>
 public sealed class SegmentedVideoSink : IFrameSink
@@ -17,6 +17,7 @@ public sealed class SegmentedVideoSink : IFrameSink
     private readonly string _extension;
     private readonly double _fps;
     private readonly string _codec;
+    private readonly string _encoder;
     private readonly Func<DateTimeOffset> _clock;
     private readonly List<string> _completed = [];
     private IVideoSink? _current;
@@ -25,7 +26,7 @@ public sealed class SegmentedVideoSink : IFrameSink
     /// <param name="path">The recording's name; each segment's name adds its start time before the extension.</param>
     /// <param name="clock">The wall clock; tests replace it.</param>
     /// <exception cref="OutputException">The folder cannot be written or the segment length is not positive.</exception>
-    public SegmentedVideoSink(string path, double fps, string codec, TimeSpan segment, Func<DateTimeOffset>? clock = null)
+    public SegmentedVideoSink(string path, double fps, string codec, TimeSpan segment, string encoder = VideoSinks.Auto, Func<DateTimeOffset>? clock = null)
     {
         if (segment <= TimeSpan.Zero)
         {
@@ -38,6 +39,7 @@ public sealed class SegmentedVideoSink : IFrameSink
         _extension = System.IO.Path.GetExtension(full);
         _fps = fps;
         _codec = codec;
+        _encoder = encoder;
         _clock = clock ?? (() => DateTimeOffset.Now);
         Segment = segment;
         if (!Directory.Exists(_directory))
@@ -65,7 +67,7 @@ public sealed class SegmentedVideoSink : IFrameSink
         if (_current is null)
         {
             _segmentStart = now;
-            _current = VideoSinks.Create(NextPath(now), _fps, _codec);
+            _current = VideoSinks.Create(NextPath(now), _fps, _codec, _encoder);
         }
 
         _current.Write(frame);

@@ -27,7 +27,11 @@ public sealed class VideoFileSink : IVideoSink
         _file = PartialFile.Create(path);
         _fps = fps > 0 ? fps : 25;
         _codec = FourCC.FromString(fourcc);
+        Codec = fourcc;
     }
+
+    /// <summary>The four-character code written.</summary>
+    public string Codec { get; }
 
     public string Path => _file.FinalPath;
 

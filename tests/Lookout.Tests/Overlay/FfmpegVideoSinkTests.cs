@@ -47,15 +47,68 @@ public sealed class FfmpegVideoSinkTests
         Assert.Empty(Directory.GetFiles(dir.Path));
     }
 
+    [SkippableFact]
+    public void Complete_Mp4vThroughFfmpeg_PlayableMpeg4FileUnderFinalName()
+    {
+        Skip.IfNot(Probe.Available, SkipReason);
+        using var dir = new TempDir();
+        var path = dir.File("rec.mp4");
+        using (var sink = new FfmpegVideoSink(path, 10, "mp4v"))
+        {
+            for (var i = 0; i < 7; i++)
+            {
+                using var frame = MakeFrame(i);
+                sink.Write(frame);
+            }
+
+            sink.Complete();
+        }
+
+        Assert.Equal(["rec.mp4"], Directory.GetFiles(dir.Path).Select(Path.GetFileName));
+        Assert.Equal("mpeg4,320,240,7", Probe.Describe(path));
+    }
+
     [Fact]
-    public void Create_H264Codec_ChoosesFfmpegElseOpenCv()
+    public void Create_CodecAndEncoder_ChoosesTheWriter()
     {
         using var dir = new TempDir();
-        using var h264 = VideoSinks.Create(dir.File("a.mp4"), 10, "h264");
-        using var mp4v = VideoSinks.Create(dir.File("b.mp4"), 10, "mp4v");
+        using var h264 = VideoSinks.Create(dir.File("a.mp4"), 10, "h264", "opencv");
+        using var openCv = VideoSinks.Create(dir.File("b.mp4"), 10, "mp4v", "opencv");
+        using var ffmpeg = VideoSinks.Create(dir.File("c.mp4"), 10, "mp4v", "ffmpeg");
+        using var auto = VideoSinks.Create(dir.File("d.mp4"), 10, "mp4v", "auto");
+        using var mjpg = VideoSinks.Create(dir.File("e.avi"), 10, "MJPG", "ffmpeg");
 
         Assert.IsType<FfmpegVideoSink>(h264);
-        Assert.IsType<VideoFileSink>(mp4v);
+        Assert.IsType<VideoFileSink>(openCv);
+        Assert.IsType<FfmpegVideoSink>(ffmpeg);
+        Assert.Equal(VideoSinks.FfmpegAvailable, auto is FfmpegVideoSink);
+        Assert.IsType<VideoFileSink>(mjpg);
+    }
+
+    [Fact]
+    public void Write_FfmpegMissing_ThrowsSayingHowToInstallAndLeavesNothing()
+    {
+        using var dir = new TempDir();
+        using var frame = MakeFrame(0);
+        using (var sink = new FfmpegVideoSink(dir.File("rec.mp4"), 10, "mp4v", "/nonexistent-lookout/ffmpeg"))
+        {
+            var error = Assert.Throws<OutputException>(() => sink.Write(frame));
+
+            Assert.Contains("rec.mp4", error.Message);
+            Assert.Contains("apt-get install ffmpeg", error.Message);
+        }
+
+        Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+
+    [Fact]
+    public void Constructor_UnknownCodec_ThrowsNamingIt()
+    {
+        using var dir = new TempDir();
+
+        var error = Assert.Throws<OutputException>(() => new FfmpegVideoSink(dir.File("a.mp4"), 10, "vp9"));
+
+        Assert.Contains("vp9", error.Message);
     }
 
     private static DetectedFrame MakeFrame(int index)

@@ -15,7 +15,7 @@ public sealed class SegmentedVideoSinkTests
         using var dir = new TempDir();
         var start = new DateTimeOffset(2026, 11, 28, 21, 0, 0, TimeSpan.Zero);
         var now = start;
-        using (var sink = new SegmentedVideoSink(dir.File("cam.mp4"), 10, "mp4v", TimeSpan.FromSeconds(3), () => now))
+        using (var sink = new SegmentedVideoSink(dir.File("cam.mp4"), 10, "mp4v", TimeSpan.FromSeconds(3), clock: () => now))
         {
             for (var i = 0; i < 10; i++)
             {
@@ -43,7 +43,7 @@ public sealed class SegmentedVideoSinkTests
     {
         using var dir = new TempDir();
         var now = DateTimeOffset.Now;
-        using (var sink = new SegmentedVideoSink(dir.File("cam.mp4"), 10, "mp4v", TimeSpan.FromSeconds(2), () => now))
+        using (var sink = new SegmentedVideoSink(dir.File("cam.mp4"), 10, "mp4v", TimeSpan.FromSeconds(2), clock: () => now))
         {
             for (var i = 0; i < 3; i++)
             {

@@ -70,12 +70,16 @@ public sealed partial class LookoutProcess : IDisposable
     public static LookoutProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var dll = HostAssembly ?? throw new InvalidOperationException("src/Host is not built");
-        var info = new ProcessStartInfo("dotnet")
+
+        // setsid makes lookout the leader of a process group of its own, as a shell makes a foreground job, so that
+        // Interrupt can signal the whole group the way Ctrl+C in a terminal does (children included).
+        var info = new ProcessStartInfo("setsid")
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
+        info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(dll);
         foreach (var a in args)
         {
@@ -112,10 +116,10 @@ public sealed partial class LookoutProcess : IDisposable
         return false;
     }
 
-    /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
+    /// <summary>Sends SIGINT to lookout's process group (lookout and the children it started), as Ctrl+C in a terminal does.</summary>
     public void Interrupt()
     {
-        if (kill(_process.Id, SigInt) != 0)
+        if (kill(-_process.Id, SigInt) != 0)
         {
             throw new InvalidOperationException($"kill(SIGINT) failed: {Marshal.GetLastPInvokeError()}");
         }
