@@ -47,6 +47,34 @@ public sealed class StreamTests
         AssertNoFfmpegFor($"127.0.0.1:{server.Port}/");
     }
 
+    [SkippableTheory]
+    [InlineData("ffmpeg")]
+    [InlineData("opencv")]
+    public void Stream_SigintWhileRecording_ExitsZeroWithPlayableRecordingOfEveryFrame(string encoder)
+    {
+        Skip.If(RtspTestServer.SkipReason is not null, RtspTestServer.SkipReason);
+        Skip.If(LookoutProcess.HostAssembly is null, "src/Host is not built beside the tests");
+        using var server = RtspTestServer.Start(width: 160, height: 120, fps: 10);
+        using var dir = new TempDir();
+
+        // Ctrl+C reaches the whole process group, the capture's and the recorder's ffmpeg children included.
+        using var lookout = LookoutProcess.Start(
+            null, "stream", server.Url(null), "--device", "cpu", "--metrics-interval", "0", "-o", dir.File("rec.mp4"), "--encoder", encoder, "--detections", dir.File("rec.jsonl"));
+        Assert.True(WaitForPartialLines(dir.Path, "rec", 10), $"no JSON lines written: {lookout.StandardError}");
+        lookout.Interrupt();
+        var code = lookout.WaitForExit(s_patience);
+
+        Assert.True(code == 0, $"exit {code}: {lookout.StandardError}");
+        Assert.True(
+            Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal).SequenceEqual(["rec.jsonl", "rec.mp4"]),
+            $"files {string.Join(", ", Directory.GetFiles(dir.Path).Select(Path.GetFileName))}: {lookout.StandardError}");
+        var lines = File.ReadAllLines(dir.File("rec.jsonl"));
+        Assert.True(lines.Length >= 10, lookout.StandardError);
+        using var capture = new OpenCvSharp.VideoCapture(dir.File("rec.mp4"));
+        Assert.True(capture.IsOpened());
+        Assert.Equal(lines.Length, (int)capture.FrameCount);
+    }
+
     [SkippableFact]
     public async Task Stream_UnreachableUrlWithFailAfter_ExitsWithAClearErrorNamingTheMaskedUrl()
     {
@@ -107,6 +135,35 @@ public sealed class StreamTests
         }
 
         return true;
+    }
+
+    // Outputs are written under a hidden temporary name until complete: count the lines written so far there.
+    private static bool WaitForPartialLines(string directory, string stem, int count)
+    {
+        var deadline = DateTime.UtcNow + s_patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var file in Directory.GetFiles(directory, $".{stem}*.jsonl"))
+            {
+                try
+                {
+                    using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    using var reader = new StreamReader(stream);
+                    if (reader.ReadToEnd().Count(c => c == '\n') >= count)
+                    {
+                        return true;
+                    }
+                }
+                catch (IOException)
+                {
+                    // Renamed or not yet there: look again.
+                }
+            }
+
+            Thread.Sleep(100);
+        }
+
+        return false;
     }
 
     private static int Occurrences(string text, string fragment)
