@@ -73,7 +73,8 @@ public sealed partial class LiveMetrics
             Percentile(n, 95),
             dropped - _droppedAtStart,
             dropped,
-            reconnects - _reconnectsAtStart);
+            reconnects - _reconnectsAtStart,
+            reconnects);
         Lines++;
         _windowStart = now;
         _frames = 0;
@@ -85,6 +86,6 @@ public sealed partial class LiveMetrics
     private double Percentile(int n, double p) => n == 0 ? 0 : _sorted[Math.Clamp((int)Math.Ceiling(p / 100 * n) - 1, 0, n - 1)];
 
     [LoggerMessage(EventId = 4100, Level = LogLevel.Information,
-        Message = "metrics: output {OutputFps:0.0} fps, capture {CaptureFps:0.0} fps, inference {InferenceMs:0.0} ms, latency p50 {LatencyP50:0} ms p95 {LatencyP95:0} ms, dropped {Dropped} ({DroppedTotal} in all), reconnects {Reconnects}")]
-    private static partial void LogMetrics(ILogger logger, double outputFps, double captureFps, double inferenceMs, double latencyP50, double latencyP95, long dropped, long droppedTotal, long reconnects);
+        Message = "metrics: output {OutputFps:0.0} fps, capture {CaptureFps:0.0} fps, inference {InferenceMs:0.0} ms, latency p50 {LatencyP50:0} ms p95 {LatencyP95:0} ms, dropped {Dropped} ({DroppedTotal} in all), reconnects {Reconnects} ({ReconnectsTotal} in all)")]
+    private static partial void LogMetrics(ILogger logger, double outputFps, double captureFps, double inferenceMs, double latencyP50, double latencyP95, long dropped, long droppedTotal, long reconnects, long reconnectsTotal);
 }
