@@ -43,8 +43,17 @@ public sealed class BenchReport
     /// <summary>The <c>annotate</c> pipeline: decode, detect, draw + write on three threads with bounded queues.</summary>
     public required RunFigures Pipelined { get; init; }
 
+    /// <summary>
+    /// The pipeline again with the sequential loop's writer (OpenCV's), when the pipeline's own was another (ffmpeg):
+    /// the gain of pipelining alone. Null when both runs used the same writer.
+    /// </summary>
+    public RunFigures? PipelinedSameWriter { get; init; }
+
     /// <summary>Pipelined frames per second over sequential frames per second.</summary>
     public double PipelinedSpeedup => Ratio(Pipelined.Fps, Sequential.Fps);
+
+    /// <summary>The same with the sequential loop's writer; null when <see cref="PipelinedSameWriter"/> is.</summary>
+    public double? PipelinedSameWriterSpeedup => PipelinedSameWriter is { } same ? Ratio(same.Fps, Sequential.Fps) : null;
 
     public required IReadOnlyList<StageFigures> Stages { get; init; }
 
@@ -78,13 +87,17 @@ public sealed class BenchReport
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         sb.Append(c, $"bench: {Input} ({Width}x{Height}), {Model} on {Provider}; {Machine.Cores} cores, {Machine.Runtime}, load {Machine.LoadAverage:0.0}\n\n");
-        sb.Append(c, $"{"run",-12} {"frames",7} {"seconds",8} {"fps",7} {"alloc B/frame",14}\n");
-        foreach (var (name, run) in new[] { ("sequential", Sequential), ("pipelined", Pipelined) })
+        sb.Append(c, $"{"run",-18} {"frames",7} {"seconds",8} {"fps",7} {"alloc B/frame",14}  writer\n");
+        foreach (var (name, run) in new[] { ("sequential", Sequential), ("pipelined", Pipelined), ("pipelined, opencv", PipelinedSameWriter) })
         {
-            sb.Append(c, $"{name,-12} {run.Frames,7} {run.Seconds,8:0.00} {run.Fps,7:0.0} {run.AllocatedBytesPerFrame,14:0}\n");
+            if (run is not null)
+            {
+                sb.Append(c, $"{name,-18} {run.Frames,7} {run.Seconds,8:0.00} {run.Fps,7:0.0} {run.AllocatedBytesPerFrame,14:0}  {run.Encoder}\n");
+            }
         }
 
-        sb.Append(c, $"pipelined / sequential: {PipelinedSpeedup:0.00}x\n\n");
+        sb.Append(c, $"pipelined / sequential: {PipelinedSpeedup:0.00}x");
+        sb.Append(PipelinedSameWriterSpeedup is { } alone ? string.Create(c, $" (pipelining alone, same writer: {alone:0.00}x)\n\n") : "\n\n");
         sb.Append(c, $"{"stage",-12} {"pipelined p50",14} {"p95",7} {"sequential p50",15} {"p95",7}  ms\n");
         foreach (var s in Stages)
         {
@@ -151,7 +164,8 @@ public sealed class BenchReport
 
     /// <summary>One whole run over the video.</summary>
     /// <param name="AllocatedBytesPerFrame">Managed bytes allocated per frame after the first frames (all threads of the run).</param>
-    public sealed record RunFigures(long Frames, double Seconds, double Fps, double AllocatedBytesPerFrame);
+    /// <param name="Encoder">The video writer, in words.</param>
+    public sealed record RunFigures(long Frames, double Seconds, double Fps, double AllocatedBytesPerFrame, string Encoder);
 
     /// <summary>Milliseconds of one stage.</summary>
     public sealed record Latency(double Mean, double P50, double P95)

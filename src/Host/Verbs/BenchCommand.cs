@@ -17,6 +17,7 @@ internal static class BenchCommand
         command.Arguments.Add(input);
         LookoutCli.AddDetectorOptions(map, "Score threshold (default: the card's).");
         map.Add(new Option<int>("--frames") { Description = $"Frames each run goes over (default {new BenchOptions().Frames}; fewer when the video is shorter)." }, "Bench:Frames");
+        map.Add(new Option<string>("--encoder") { Description = "Who encodes the pipelined run's mp4v: auto (default: ffmpeg when installed, else OpenCV), opencv, ffmpeg. The sequential loop always uses OpenCV's writer." }, "Outputs:Encoder");
         map.Add(new Option<string>("--json") { Description = "Also write the report as JSON to this file." }, "Bench:Json");
         map.AddTo(command);
         command.SetAction((result, _) =>

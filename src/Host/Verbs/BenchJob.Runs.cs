@@ -71,7 +71,7 @@ public sealed partial class BenchJob
             var allocated = done > steadyFrom ? (double)(GC.GetAllocatedBytesForCurrentThread() - steadyBytes) / (done - steadyFrom) : 0;
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             writer?.Release();
-            return new RunResult(new BenchReport.RunFigures(done, seconds, BenchReport.Ratio(done, seconds), allocated), stages);
+            return new RunResult(new BenchReport.RunFigures(done, seconds, BenchReport.Ratio(done, seconds), allocated, $"OpenCV VideoWriter {Codec}"), stages);
         }
         finally
         {
@@ -91,11 +91,15 @@ public sealed partial class BenchJob
         return writer;
     }
 
-    /// <summary>The <c>annotate</c> pipeline itself (<see cref="FilePipeline"/>) writing an annotated video.</summary>
-    private async Task<RunResult> RunPipelinedAsync(string input, OnnxDetector detector, int frames, string output, int steadyFrom, CancellationToken stop)
+    /// <summary>
+    /// The <c>annotate</c> pipeline itself (<see cref="FilePipeline"/>) writing an annotated video with the writer
+    /// <paramref name="encoder"/> picks (<see cref="VideoSinks.Create"/>).
+    /// </summary>
+    private async Task<RunResult> RunPipelinedAsync(string input, OnnxDetector detector, int frames, string output, string encoder, int steadyFrom, CancellationToken stop)
     {
         using var source = VideoFileSource.Open(input, frames, _loggers.CreateLogger("lookout.capture"));
-        var sinks = new List<IFrameSink> { VideoSinks.Create(output, source.Info.Fps, Codec) };
+        var writer = VideoSinks.Create(output, source.Info.Fps, Codec, encoder);
+        var sinks = new List<IFrameSink> { writer };
         var sampler = new AllocationSampler(steadyFrom, frames);
         try
         {
@@ -108,7 +112,7 @@ public sealed partial class BenchJob
             }
 
             var seconds = stats.Elapsed.TotalSeconds;
-            var figures = new BenchReport.RunFigures(stats.Frames, seconds, BenchReport.Ratio(stats.Frames, seconds), sampler.BytesPerFrame);
+            var figures = new BenchReport.RunFigures(stats.Frames, seconds, BenchReport.Ratio(stats.Frames, seconds), sampler.BytesPerFrame, VideoSinks.Describe(writer));
             return new RunResult(figures, StageSet.Of(stats));
         }
         finally

@@ -119,8 +119,8 @@ public sealed class BenchTests
             Model = "exotic",
             Provider = "CPU",
             Machine = new BenchReport.MachineInfo(2, "Linux", ".NET 10", "x64", 0.5),
-            Sequential = new BenchReport.RunFigures(10, 1, 10, 100),
-            Pipelined = new BenchReport.RunFigures(10, 0.5, 20, 120),
+            Sequential = new BenchReport.RunFigures(10, 1, 10, 100, "OpenCV VideoWriter mp4v"),
+            Pipelined = new BenchReport.RunFigures(10, 0.5, 20, 120, "OpenCV VideoWriter mp4v"),
             Stages = [new BenchReport.StageFigures("inference", latency, latency)],
             Bottleneck = new BenchReport.BottleneckFigures("inference", "detect", "preprocess + inference + decode+nms", 40, 25, 0.8, 30, 0.67),
             Engines = new BenchReport.EngineFigures(
@@ -133,12 +133,43 @@ public sealed class BenchTests
         report.WriteJson(dir.File("r.json"));
 
         Assert.Contains("opencv-dnn: not compared: OpenCV DNN cannot load 'exotic.onnx': unsupported layer", table);
-        Assert.Contains("pipelined / sequential: 2.00x", table);
+        Assert.Contains("pipelined / sequential: 2.00x\n", table);
+        Assert.DoesNotContain("pipelined, opencv", table);
         using var json = JsonDocument.Parse(File.ReadAllText(dir.File("r.json")));
         var engines = json.RootElement.GetProperty("engines");
         Assert.Equal("OpenCV DNN cannot load 'exotic.onnx': unsupported layer", engines.GetProperty("opencv_dnn_error").GetString());
         Assert.False(engines.TryGetProperty("opencv_dnn", out _));
         Assert.Equal(2.0, json.RootElement.GetProperty("pipelined_speedup").GetDouble(), 6);
+        Assert.False(json.RootElement.TryGetProperty("pipelined_same_writer", out _));
+    }
+
+    [Fact]
+    public void Format_PipelineWroteThroughFfmpeg_ShowsTheSameWriterRunAndBothRatios()
+    {
+        var latency = new BenchReport.Latency(10, 9, 12);
+        var report = new BenchReport
+        {
+            Input = "clip.mp4",
+            Width = 640,
+            Height = 480,
+            Model = "m",
+            Provider = "CPU",
+            Machine = new BenchReport.MachineInfo(2, "Linux", ".NET 10", "x64", 0.5),
+            Sequential = new BenchReport.RunFigures(10, 1, 10, 100, "OpenCV VideoWriter mp4v"),
+            Pipelined = new BenchReport.RunFigures(10, 0.4, 25, 120, "ffmpeg mp4v (child process)"),
+            PipelinedSameWriter = new BenchReport.RunFigures(10, 0.8, 12.5, 110, "OpenCV VideoWriter mp4v"),
+            Stages = [new BenchReport.StageFigures("inference", latency, latency)],
+            Bottleneck = new BenchReport.BottleneckFigures("inference", "detect", "preprocess + inference + decode+nms", 40, 25, 0.8, 30, 0.67),
+            Engines = new BenchReport.EngineFigures(10, "2 threads", "2 threads", new BenchReport.EngineLatency(latency, latency), null, null, null, null, "n/a", 24),
+            PeakRssBytes = 1 << 20,
+        };
+
+        var table = report.Format();
+
+        Assert.Contains("pipelined / sequential: 2.50x (pipelining alone, same writer: 1.25x)", table);
+        Assert.Contains("ffmpeg mp4v (child process)", table);
+        Assert.Contains("pipelined, opencv", table);
+        Assert.Equal(1.25, report.PipelinedSameWriterSpeedup);
     }
 
     private static void AssertSaneReport(JsonElement root, int frames, string log)
@@ -150,6 +181,7 @@ public sealed class BenchTests
             AssertPositive(figures.GetProperty("seconds"), run + " seconds");
             AssertPositive(figures.GetProperty("fps"), run + " fps");
             AssertFiniteNonNegative(figures.GetProperty("allocated_bytes_per_frame"), run + " allocated_bytes_per_frame");
+            Assert.False(string.IsNullOrWhiteSpace(figures.GetProperty("encoder").GetString()), $"{run}: {figures}");
         }
 
         AssertPositive(root.GetProperty("pipelined_speedup"), "pipelined_speedup");
