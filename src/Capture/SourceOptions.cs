@@ -43,7 +43,10 @@ public sealed class SourceOptions
     /// </summary>
     public string? FailAfter { get; set; }
 
-    /// <summary>Frames that may wait between two pipeline stages in file mode.</summary>
-    [Range(1, 256)]
-    public int QueueCapacity { get; set; } = 4;
+    /// <summary>
+    /// Frames that may wait between two pipeline stages in file mode; 0 (the default) picks 16, fewer for frames so
+    /// large that 16 would hold more than 64 MiB (at least 4).
+    /// </summary>
+    [Range(0, 256)]
+    public int QueueCapacity { get; set; }
 }

@@ -126,6 +126,7 @@ public sealed partial class OnnxDetector
             sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
         }
 
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.Spinning ? "1" : "0");
         return sessionOptions;
     }
 

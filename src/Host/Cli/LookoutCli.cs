@@ -160,5 +160,6 @@ public static class LookoutCli
         map.Add(new Option<ExecutionDevice>("--device") { Description = "auto (CUDA if it loads, else CPU), cpu or cuda." }, "Detector:Device");
         map.Add(new Option<int>("--device-id") { Description = "CUDA device index." }, "Detector:DeviceId");
         map.Add(new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: its default)." }, "Detector:IntraOpThreads");
+        map.AddFlag(new Option<bool>("--spin") { Description = "Let ONNX Runtime's threads spin between runs (lower latency on an idle machine; takes CPU from the other stages)." }, "Detector:Spinning");
     }
 }

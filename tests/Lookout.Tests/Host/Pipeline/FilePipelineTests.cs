@@ -82,4 +82,16 @@ public sealed class FilePipelineTests
 
         FrameAssert.NoLiveFrames(before);
     }
+
+    [Theory]
+    [InlineData(768, 576, 16)]
+    [InlineData(1920, 1080, 10)]
+    [InlineData(3840, 2160, 4)]
+    [InlineData(0, 0, 16)]
+    public void AutoQueueCapacity_FrameSize_SixteenFramesWithinSixtyFourMebibytes(int width, int height, int expected)
+    {
+        var info = new SourceInfo("clip.mp4", width, height, 25, 100, IsLive: false);
+
+        Assert.Equal(expected, FilePipeline.AutoQueueCapacity(info));
+    }
 }
