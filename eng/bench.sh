@@ -4,7 +4,7 @@
 #
 #   bash eng/bench.sh [OUT_DIR]          # default out/bench
 #
-# Environment: DEVICE=cpu|cuda|auto (default cpu), FRAMES=N (default 200), THREADS=N (ONNX Runtime intra-op threads,
+# Environment: DEVICE=cpu|cuda|auto (default cpu), FRAMES=N (default 795, all of vtest.avi: short runs weigh start-up too much), THREADS=N (ONNX Runtime intra-op threads,
 # default: appsettings.json's), LOOKOUT_SHARED=DIR (default ../shared), SKIP_BDN=1 to skip BenchmarkDotNet,
 # BDN_JOB=short for a quick BenchmarkDotNet pass (default: its full default job), CONFIG=Release|Debug (default Release).
 # On a CUDA machine: DEVICE=cuda SKIP_BDN=1 bash eng/bench.sh out/bench-gpu
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 out=${1:-out/bench}
 device=${DEVICE:-cpu}
-frames=${FRAMES:-200}
+frames=${FRAMES:-795}
 config=${CONFIG:-Release}
 shared=${LOOKOUT_SHARED:-../shared}
 video="$shared/media/video/vtest.avi"
