@@ -21,6 +21,13 @@ public sealed class SourceOptions
     /// <summary>Start a video file again from its first frame at its end, until stopped.</summary>
     public bool Loop { get; set; }
 
+    /// <summary>
+    /// watch and stream: play a video file at its own frame rate, as a camera delivers frames (the default); false
+    /// reads it as fast as it decodes, still through the live pipeline, so the detector takes the newest frame and
+    /// the rest are dropped and counted (an overloaded camera, on demand).
+    /// </summary>
+    public bool Realtime { get; set; } = true;
+
     /// <summary>Camera: the frame width to ask for (0: the camera's default).</summary>
     [Range(0, 16384)]
     public int Width { get; set; }

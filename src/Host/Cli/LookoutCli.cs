@@ -104,7 +104,7 @@ public static class LookoutCli
         var command = new Command("watch", "Live detection in a window: boxes, labels and a HUD (fps, capture fps, inference, latency, dropped). q or Esc quits, space pauses.");
         command.Arguments.Add(source);
         AddDetectorOptions(map, "Score threshold (default: the card's).");
-        map.AddFlag(new Option<bool>("--loop") { Description = "Play a video file again from the start at its end, until stopped." }, "Source:Loop");
+        AddFilePlayback(map);
         map.Add(new Option<int>("--width") { Description = "Camera: frame width to ask for." }, "Source:Width");
         map.Add(new Option<int>("--height") { Description = "Camera: frame height to ask for." }, "Source:Height");
         map.Add(new Option<double>("--fps") { Description = "Camera: frame rate to ask for." }, "Source:Fps");
@@ -117,6 +117,13 @@ public static class LookoutCli
         map.AddFlag(new Option<bool>("--no-hud") { Description = "Do not draw the HUD line." }, "Overlay:Hud", "false");
         map.AddTo(command);
         return command;
+    }
+
+    /// <summary><c>--loop</c> and <c>--realtime</c>: how <c>watch</c> and <c>stream</c> play a video file.</summary>
+    internal static void AddFilePlayback(OptionMap map)
+    {
+        map.AddFlag(new Option<bool>("--loop") { Description = "Play a video file again from the start at its end, until stopped." }, "Source:Loop");
+        map.Add(new Option<bool>("--realtime") { Description = "Play a video file at its own frame rate, like a camera (the default); --realtime false: as fast as it decodes, still through the live gate (the detector takes the newest frame, the rest are dropped and counted)." }, "Source:Realtime");
     }
 
     /// <summary><c>--codec</c> and <c>--encoder</c>, on every verb that can write a video.</summary>

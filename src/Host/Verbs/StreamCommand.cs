@@ -19,6 +19,7 @@ internal static class StreamCommand
         map.Add(new Option<string>("--detections") { Description = "JSON lines file; '-' for standard output (the default when no --output is given)." }, "Outputs:Detections");
         map.Add(new Option<string>("--output", "-o") { Description = "Also record the annotated frames to this video (.mp4 mp4v, .avi MJPG/XVID)." }, "Outputs:Video");
         LookoutCli.AddVideoEncoding(map);
+        LookoutCli.AddFilePlayback(map);
         map.Add(new Option<double>("--segment") { Description = "Start a new recording file every this many minutes (name-yyyyMMdd-HHmmss.mp4); 0: one file." }, "Outputs:Segment", m => TimeSpan.FromMinutes(m).ToString("c", System.Globalization.CultureInfo.InvariantCulture));
         LookoutCli.AddRunLimits(map);
         map.Add(

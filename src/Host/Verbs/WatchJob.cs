@@ -86,7 +86,7 @@ public sealed partial class WatchJob : IJob
             throw new SourceException($"'{input}' is an image or a folder of images: watch shows cameras and videos. Use 'lookout annotate {input}' for images.");
         }
 
-        return VideoFileSource.Open(path, options.MaxFrames, logger, realtime: true, loop: options.Loop);
+        return VideoFileSource.Open(path, options.MaxFrames, logger, realtime: options.Realtime, loop: options.Loop);
     }
 
     /// <summary>JSON lines and a recording (rolled over every <see cref="OutputOptions.Segment"/> when set), when asked for.</summary>

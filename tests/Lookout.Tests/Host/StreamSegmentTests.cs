@@ -26,4 +26,24 @@ public sealed class StreamSegmentTests
         });
         Assert.Equal(File.ReadAllLines(dir.File("rec.jsonl")).Length, frames);
     }
+
+    [Fact]
+    public async Task Stream_FileNotRealtime_EveryFrameIsEitherOutputOrCountedDropped()
+    {
+        using var dir = new TempDir();
+        var clip = TestVideos.Write(dir.File("clip.avi"), 120, fps: 5);
+        var model = Path.Combine(RepoPaths.Root, "models", "lookout-yolo-shapes.onnx");
+
+        // At 5 fps this clip would play for 24 s; read as fast as it decodes it takes a moment, through the live gate.
+        var (code, error) = await CliRunner.RunRawAsync(
+            "stream", clip, "--model", model, "--device", "cpu", "--realtime", "false", "--metrics-interval", "0", "--detections", dir.File("out.jsonl"));
+
+        Assert.True(code == 0, error);
+        var lines = File.ReadAllLines(dir.File("out.jsonl"));
+        var dropped = System.Text.RegularExpressions.Regex.Match(error, @"dropped: (\d+) stale frames");
+        Assert.True(dropped.Success, error);
+        Assert.Equal(120, lines.Length + int.Parse(dropped.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        var frames = lines.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("frame").GetInt64()).ToArray();
+        Assert.Equal(frames.Order(), frames);
+    }
 }
