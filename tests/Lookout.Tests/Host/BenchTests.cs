@@ -110,24 +110,11 @@ public sealed class BenchTests
     public void Format_OpenCvDnnCouldNotLoadTheModel_SaysSoPlainlyInTableAndJson()
     {
         using var dir = new TempDir();
-        var latency = new BenchReport.Latency(10, 9, 12);
-        var report = new BenchReport
-        {
-            Input = "clip.mp4",
-            Width = 640,
-            Height = 480,
-            Model = "exotic",
-            Provider = "CPU",
-            Machine = new BenchReport.MachineInfo(2, "Linux", ".NET 10", "x64", 0.5),
-            Sequential = new BenchReport.RunFigures(10, 1, 10, 100, "OpenCV VideoWriter mp4v"),
-            Pipelined = new BenchReport.RunFigures(10, 0.5, 20, 120, "OpenCV VideoWriter mp4v"),
-            Stages = [new BenchReport.StageFigures("inference", latency, latency)],
-            Bottleneck = new BenchReport.BottleneckFigures("inference", "detect", "preprocess + inference + decode+nms", 40, 25, 0.8, 30, 0.67),
-            Engines = new BenchReport.EngineFigures(
-                10, "2 threads", "2 threads", new BenchReport.EngineLatency(latency, latency), null, null, null, null,
-                "OpenCV DNN cannot load 'exotic.onnx': unsupported layer", 24),
-            PeakRssBytes = 1 << 20,
-        };
+        var report = Report(
+            "exotic",
+            new BenchReport.RunFigures(10, 0.5, 20, 120, "OpenCV VideoWriter mp4v"),
+            null,
+            "OpenCV DNN cannot load 'exotic.onnx': unsupported layer");
 
         var table = report.Format();
         report.WriteJson(dir.File("r.json"));
@@ -146,23 +133,11 @@ public sealed class BenchTests
     [Fact]
     public void Format_PipelineWroteThroughFfmpeg_ShowsTheSameWriterRunAndBothRatios()
     {
-        var latency = new BenchReport.Latency(10, 9, 12);
-        var report = new BenchReport
-        {
-            Input = "clip.mp4",
-            Width = 640,
-            Height = 480,
-            Model = "m",
-            Provider = "CPU",
-            Machine = new BenchReport.MachineInfo(2, "Linux", ".NET 10", "x64", 0.5),
-            Sequential = new BenchReport.RunFigures(10, 1, 10, 100, "OpenCV VideoWriter mp4v"),
-            Pipelined = new BenchReport.RunFigures(10, 0.4, 25, 120, "ffmpeg mp4v (child process)"),
-            PipelinedSameWriter = new BenchReport.RunFigures(10, 0.8, 12.5, 110, "OpenCV VideoWriter mp4v"),
-            Stages = [new BenchReport.StageFigures("inference", latency, latency)],
-            Bottleneck = new BenchReport.BottleneckFigures("inference", "detect", "preprocess + inference + decode+nms", 40, 25, 0.8, 30, 0.67),
-            Engines = new BenchReport.EngineFigures(10, "2 threads", "2 threads", new BenchReport.EngineLatency(latency, latency), null, null, null, null, "n/a", 24),
-            PeakRssBytes = 1 << 20,
-        };
+        var report = Report(
+            "m",
+            new BenchReport.RunFigures(10, 0.4, 25, 120, "ffmpeg mp4v (child process)"),
+            new BenchReport.RunFigures(10, 0.8, 12.5, 110, "OpenCV VideoWriter mp4v"),
+            "n/a");
 
         var table = report.Format();
 
@@ -170,6 +145,30 @@ public sealed class BenchTests
         Assert.Contains("ffmpeg mp4v (child process)", table);
         Assert.Contains("pipelined, opencv", table);
         Assert.Equal(1.25, report.PipelinedSameWriterSpeedup);
+    }
+
+    // A report of made-up figures: a 10 fps sequential run with OpenCV's writer, the given pipelined runs, and an
+    // OpenCV DNN that could not run the model.
+    private static BenchReport Report(string model, BenchReport.RunFigures pipelined, BenchReport.RunFigures? sameWriter, string openCvDnnError)
+    {
+        var latency = new BenchReport.Latency(10, 9, 12);
+        return new BenchReport
+        {
+            Input = "clip.mp4",
+            Width = 640,
+            Height = 480,
+            Model = model,
+            Provider = "CPU",
+            Machine = new BenchReport.MachineInfo(2, "Linux", ".NET 10", "x64", 0.5),
+            Sequential = new BenchReport.RunFigures(10, 1, 10, 100, "OpenCV VideoWriter mp4v"),
+            Pipelined = pipelined,
+            PipelinedSameWriter = sameWriter,
+            Stages = [new BenchReport.StageFigures("inference", latency, latency)],
+            Bottleneck = new BenchReport.BottleneckFigures("inference", "detect", "preprocess + inference + decode+nms", 40, 25, 0.8, 30, 0.67),
+            Engines = new BenchReport.EngineFigures(
+                10, "2 threads", "2 threads", new BenchReport.EngineLatency(latency, latency), null, null, null, null, openCvDnnError, 24),
+            PeakRssBytes = 1 << 20,
+        };
     }
 
     private static void AssertSaneReport(JsonElement root, int frames, string log)
