@@ -11,7 +11,7 @@ namespace Lookout.Training.Cli;
 internal static class TrainCommand
 {
     public const string Usage =
-        "lookout-train train --data VOC_DIR --out RUN_DIR [--arch yolo|ssd] [--epochs 60] [--batch 16] [--lr 0.002] [--imgsz 320] [--width 16]\n" +
+        "lookout-train train --data VOC_DIR --out RUN_DIR [--arch yolo|ssd] [--epochs 60] [--batch 16] [--lr 0.002] [--imgsz 320] [--crop N] [--width 16]\n" +
         "                    [--seed 1] [--patience 12] [--max-steps N] [--val-images N] [--resume RUN_DIR] [--init CKPT --freeze backbone]\n" +
         "lookout-train export --checkpoint CKPT --out MODEL.onnx [--arch yolo|ssd] [--imgsz 320] [--width 16] [--labels FILE]\n" +
         "                    (arch, imgsz and width default to the run's run.json beside the checkpoint, else yolo, 320, 16)";
@@ -36,6 +36,7 @@ internal static class TrainCommand
             BatchSize = args.Int("batch", 16, 1, 1024),
             LearningRate = args.Double("lr", 2e-3, 1e-6, 1),
             InputSize = args.Int("imgsz", 320, 64, 1280),
+            Crop = args.Int("crop", 0, 0, 1280),
             Width = args.Int("width", 16, 4, 128),
             Seed = args.Int("seed", 1),
             Patience = args.Int("patience", 12, 1, 10_000),
@@ -47,6 +48,7 @@ internal static class TrainCommand
         };
         args.EnsureAllUsed();
         CheckInputSize(arch, options.InputSize);
+        CheckCrop(arch, options);
         new Trainer(options, output).Run();
         return 0;
     }
@@ -94,6 +96,25 @@ internal static class TrainCommand
         if (size % multiple != 0)
         {
             throw new UsageException($"--imgsz {size} must be a multiple of {multiple} (the largest stride of --arch {arch}).");
+        }
+    }
+
+    private static void CheckCrop(string arch, TrainingOptions options)
+    {
+        if (options.Crop == 0)
+        {
+            return;
+        }
+
+        if (arch != DetectorArch.Yolo)
+        {
+            throw new UsageException($"--crop works with --arch {DetectorArch.Yolo} only (the {arch}'s default boxes are laid out for one input size).");
+        }
+
+        var multiple = DetectorArch.InputMultiple(arch);
+        if (options.Crop % multiple != 0 || options.Crop > options.InputSize)
+        {
+            throw new UsageException($"--crop {options.Crop} must be a multiple of {multiple} and at most --imgsz {options.InputSize}.");
         }
     }
 

@@ -24,6 +24,7 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
     private readonly ModuleList<Conv2d> boxOut;
     private readonly ModuleList<Conv2d> clsOut;
     private readonly int _classes;
+    private readonly Dictionary<int, (float[] Centers, float[] Strides)> _anchors = [];
 
     public YoloShapesNet(int classes, int width = 16, int inputSize = 320)
         : base("yolo_shapes")
@@ -50,17 +51,31 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
             }
         }
 
-        Anchors = MakeAnchors(inputSize);
     }
 
     public int InputSize { get; }
 
     public int Classes => _classes;
 
-    /// <summary>Grid-point centres in input pixels, [N, 2], and each point's stride, [N], in head order.</summary>
-    public (float[] Centers, float[] Strides) Anchors { get; }
+    /// <summary>Grid-point centres in input pixels, [N, 2], and each point's stride, [N], in head order, at <see cref="InputSize"/>.</summary>
+    public (float[] Centers, float[] Strides) Anchors => AnchorsFor(InputSize);
 
     public int AnchorCount => Anchors.Strides.Length;
+
+    /// <summary>The grid points of an input of side <paramref name="size"/> (training crops are smaller than <see cref="InputSize"/>).</summary>
+    public (float[] Centers, float[] Strides) AnchorsFor(int size)
+    {
+        lock (_anchors)
+        {
+            if (!_anchors.TryGetValue(size, out var anchors))
+            {
+                anchors = MakeAnchors(size);
+                _anchors.Add(size, anchors);
+            }
+
+            return anchors;
+        }
+    }
 
     /// <summary>The backbone's modules, for <c>--freeze backbone</c>.</summary>
     public IEnumerable<nn.Module> Backbone => [stem, stage2, stage3, stage4, stage5];

@@ -29,6 +29,9 @@ internal sealed record RunInfo
 
     public int Imgsz { get; init; }
 
+    /// <summary>Side of the training samples when they were windows of the input (<c>--crop</c>); null: whole inputs.</summary>
+    public int? Crop { get; init; }
+
     public int Width { get; init; }
 
     public int Epochs { get; init; }
@@ -53,6 +56,7 @@ internal sealed record RunInfo
         Seed = o.Seed,
         Data = Path.GetFullPath(o.Data),
         Imgsz = o.InputSize,
+        Crop = o.Crop > 0 ? o.Crop : null,
         Width = o.Width,
         Epochs = o.Epochs,
         Batch = o.BatchSize,

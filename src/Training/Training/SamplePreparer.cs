@@ -7,12 +7,14 @@ namespace Lookout.Training.Training;
 /// Turns a dataset image into a network input the way the model card says the runtime will: letterbox to
 /// a square (scale by the long side, centred, padded with 114), RGB, /255. With augmentation it also
 /// flips, rescales and shifts (cropping what falls outside), and jitters colour, blur and noise.
+/// Trained on crops (<c>--crop</c>), the image is scaled for the letterbox of the inference size and a
+/// smaller window of it becomes the sample, so objects have the size they will have at inference.
 /// </summary>
 internal static class SamplePreparer
 {
     public const int PadValue = 114;
 
-    public static TrainingSample Prepare(AnnotatedImage image, int size, Random? augment)
+    public static TrainingSample Prepare(AnnotatedImage image, int size, Random? augment, int scaleTo = 0)
     {
         using var bgr = Cv2.ImRead(image.ImagePath, ImreadModes.Color);
         if (bgr.Empty())
@@ -20,12 +22,16 @@ internal static class SamplePreparer
             throw new DatasetException(image.ImagePath, "not a readable image; replace or remove it.");
         }
 
-        return Prepare(bgr, image.Objects, size, augment);
+        return Prepare(bgr, image.Objects, size, augment, scaleTo);
     }
 
-    public static TrainingSample Prepare(Mat bgr, IReadOnlyList<AnnotatedObject> objects, int size, Random? augment)
+    /// <summary>
+    /// A <paramref name="size"/>² sample of the image scaled to fit <paramref name="scaleTo"/> (0: the
+    /// sample's own size; larger: the sample is a window of that letterbox, placed at random).
+    /// </summary>
+    public static TrainingSample Prepare(Mat bgr, IReadOnlyList<AnnotatedObject> objects, int size, Random? augment, int scaleTo = 0)
     {
-        var scale = (float)size / Math.Max(bgr.Width, bgr.Height);
+        var scale = (float)(scaleTo > 0 ? scaleTo : size) / Math.Max(bgr.Width, bgr.Height);
         var flip = false;
         if (augment is not null)
         {

@@ -108,7 +108,7 @@ internal sealed class Trainer
             for (var start = 0; start < order.Length && stepsDone < totalSteps; start += _o.BatchSize)
             {
                 var batch = order[start..Math.Min(order.Length, start + _o.BatchSize)];
-                var samples = Prepare(train, batch, _o.InputSize, _o.Seed, epoch, augment: true);
+                var samples = Prepare(train, batch, _o.TrainSize, _o.Seed, epoch, augment: true, scaleTo: _o.InputSize);
                 lr = LearningRate(stepsDone, totalSteps);
                 foreach (var group in optimizer.ParamGroups)
                 {
@@ -211,14 +211,14 @@ internal sealed class Trainer
         return evaluator.Compute();
     }
 
-    private static List<TrainingSample> Prepare(DetectionDataset dataset, int[] batch, int inputSize, int seed, int epoch, bool augment)
+    private static List<TrainingSample> Prepare(DetectionDataset dataset, int[] batch, int inputSize, int seed, int epoch, bool augment, int scaleTo = 0)
     {
         var samples = new TrainingSample[batch.Length];
         Parallel.For(0, batch.Length, k =>
         {
             // Seeded per (seed, epoch, image): the augmentation does not depend on thread scheduling.
             var rng = augment ? new Random(unchecked((seed * 31 + epoch) * 1_000_003 + batch[k])) : null;
-            samples[k] = SamplePreparer.Prepare(dataset.Images[batch[k]], inputSize, rng);
+            samples[k] = SamplePreparer.Prepare(dataset.Images[batch[k]], inputSize, rng, scaleTo);
         });
         return [.. samples];
     }

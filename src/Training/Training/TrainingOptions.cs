@@ -25,6 +25,12 @@ internal sealed record TrainingOptions
 
     public int InputSize { get; init; } = 320;
 
+    /// <summary>Side of the training samples (0: <see cref="InputSize"/>); smaller: windows of the letterboxed image at the input size's scale.</summary>
+    public int Crop { get; init; }
+
+    /// <summary>The side of a training sample.</summary>
+    public int TrainSize => Crop > 0 ? Crop : InputSize;
+
     public int Width { get; init; } = 16;
 
     public int Seed { get; init; } = 1;

@@ -28,10 +28,12 @@ internal sealed class YoloLoss
 
     public YoloLoss(YoloShapesNet net) => _net = net;
 
-    public (Tensor Total, Tensor Cls, Tensor Box) Compute(Tensor distances, Tensor logits, IReadOnlyList<TrainingSample> samples)
+    /// <summary>The loss of a batch of inputs of side <paramref name="size"/>.</summary>
+    public (Tensor Total, Tensor Cls, Tensor Box) Compute(Tensor distances, Tensor logits, IReadOnlyList<TrainingSample> samples, int size)
     {
         var batch = samples.Count;
-        var n = _net.AnchorCount;
+        var (centers, strides) = _net.AnchorsFor(size);
+        var n = strides.Length;
         var classes = _net.Classes;
         var clsTarget = new float[batch * n * classes];
         var ignore = new float[batch * n];
@@ -40,7 +42,7 @@ internal sealed class YoloLoss
         var positiveClass = new List<long>();
         for (var b = 0; b < batch; b++)
         {
-            var assigned = Assign(samples[b]);
+            var assigned = Assign(samples[b], size);
             for (var i = 0; i < n; i++)
             {
                 var g = assigned[i];
@@ -61,7 +63,6 @@ internal sealed class YoloLoss
             }
         }
 
-        var (centers, strides) = _net.Anchors;
         using var anchorCenters = tensor(centers, [1, n, 2]);
         using var anchorStrides = tensor(strides, [1, n, 1]);
         var d = distances.permute(0, 2, 1) * anchorStrides;
@@ -100,9 +101,9 @@ internal sealed class YoloLoss
     }
 
     /// <summary>For each grid point, the index of the object it is assigned to, or −1.</summary>
-    internal int[] Assign(TrainingSample sample)
+    internal int[] Assign(TrainingSample sample, int size)
     {
-        var (centers, strides) = _net.Anchors;
+        var (centers, strides) = _net.AnchorsFor(size);
         var n = strides.Length;
         var assigned = new int[n];
         Array.Fill(assigned, -1);

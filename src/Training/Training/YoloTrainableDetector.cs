@@ -41,7 +41,7 @@ internal sealed class YoloTrainableDetector : ITrainableDetector
     public (Tensor Total, Tensor Cls, Tensor Box) Loss(Tensor input, IReadOnlyList<TrainingSample> samples)
     {
         var (distances, logits) = _net.forward(input);
-        return _loss.Compute(distances, logits, samples);
+        return _loss.Compute(distances, logits, samples, (int)input.shape[3]);
     }
 
     public DetectedObject[][] Detect(Tensor input, IReadOnlyList<(int Width, int Height)> imageSizes, IReadOnlyList<string> labels)
