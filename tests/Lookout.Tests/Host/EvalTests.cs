@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -77,6 +78,39 @@ public sealed partial class EvalTests
         Assert.Contains("yolox-nano.onnx", error);
         Assert.Contains("none of the dataset's classes", error);
     }
+
+    [SkippableTheory]
+    [InlineData("lookout-yolo-shapes")]
+    [InlineData("lookout-ssd-shapes")]
+    public async Task Eval_BundledModelOnShapesDrawnByAnotherRenderer_FindsThemFrom32Px(string model)
+    {
+        var renderer = FindOnPath("rsvg-convert");
+        Skip.If(renderer is null || FindOnPath("python3") is null, "rsvg-convert (Debian librsvg2-bin) or python3 is not installed; eng/install-deps.sh test installs them");
+        using var dir = new TempDir();
+        var data = dir.File("svg-shapes");
+        using (var script = Process.Start(new ProcessStartInfo("python3", [RepoPaths.Path("eng", "svg-shapes.py"), "--out", data, "--count", "40", "--seed", "3"]) { RedirectStandardError = true })!)
+        {
+            var stderr = await script.StandardError.ReadToEndAsync();
+            await script.WaitForExitAsync();
+            Assert.True(script.ExitCode == 0, stderr);
+        }
+
+        var (code, _, error) = await RunWithOutputAsync(
+            "eval", "--model", RepoPaths.Path("models", model + ".onnx"), "--data", data, "--json", dir.File("report.json"), "--device", "cpu");
+
+        Assert.True(code == 0, error);
+        // librsvg's antialiasing, gradients, joins, noise and fonts were never in training: the classes as
+        // described must still be found once they are large enough to tell apart at the network's input.
+        using var json = JsonDocument.Parse(File.ReadAllText(dir.File("report.json")));
+        var medium = json.RootElement.GetProperty("by_size").EnumerateArray().Single(s => s.GetProperty("size").GetString() == "32-96 px");
+        Assert.True(medium.GetProperty("ground_truths").GetInt32() >= 50, medium.ToString());
+        Assert.InRange(medium.GetProperty("map50").GetDouble(), 0.9, 1.0);
+        Assert.InRange(json.RootElement.GetProperty("map50").GetDouble(), 0.6, 1.0);
+    }
+
+    private static string? FindOnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
 
     /// <summary>A VOC dataset of the shared face photos labelled with UltraFace's reference detections above 0.7.</summary>
     private static string WriteFacesVoc(string root)
