@@ -12,10 +12,11 @@ public static class CardRecord
 {
     /// <summary>
     /// Sets the card's <c>evaluation</c> object: dataset, split, images, mAP50, mAP50-95, and the p50/mean
-    /// inference latency on the execution provider used. Other fields are kept as they are.
+    /// inference latency on the execution provider used (and whether its threads spun between runs, <c>--spin</c>).
+    /// Other fields are kept as they are.
     /// </summary>
     /// <exception cref="ModelException">The model has no card file (its card was inferred).</exception>
-    public static void WriteEvaluation(OnnxDetector detector, DetectionDataset dataset, EvaluationReport report, IReadOnlyList<double> inferenceMs)
+    public static void WriteEvaluation(OnnxDetector detector, DetectionDataset dataset, EvaluationReport report, IReadOnlyList<double> inferenceMs, bool spinning)
     {
         var path = detector.Card.SourcePath
             ?? throw new ModelException($"{detector.ModelPath}: --record needs a card file to write to; this model's card was inferred from its metadata. Write a card <model>.json first.");
@@ -42,6 +43,7 @@ public static class CardRecord
             ["inference_ms_mean"] = sorted.Length == 0 ? null : Math.Round(sorted.Average(), 3),
             ["execution_provider"] = detector.ExecutionProvider,
             ["threads"] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture) + " cores",
+            ["spinning"] = spinning,
             ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         };
         var temp = path + ".tmp";

@@ -50,6 +50,7 @@ public sealed partial class EvalJob : IJob
             Device = _detector.Device,
             DeviceId = _detector.DeviceId,
             IntraOpThreads = _detector.IntraOpThreads,
+            Spinning = _detector.Spinning,
         };
         using var detector = AnnotateJob.OpenDetector(configured, _loggers.CreateLogger("lookout.detection"));
         var missing = dataset.ClassNames.Where(c => !detector.Labels.Contains(c)).ToArray();
@@ -81,7 +82,7 @@ public sealed partial class EvalJob : IJob
         bar?.Finish(dataset.Images.Count);
         if (_eval.Record)
         {
-            CardRecord.WriteEvaluation(detector, dataset, report, inferenceMs);
+            CardRecord.WriteEvaluation(detector, dataset, report, inferenceMs, configured.Spinning);
         }
 
         if (_eval.Json is { } json)

@@ -35,7 +35,7 @@ public sealed partial class EvalTests
     }
 
     [SkippableFact]
-    public async Task Eval_Record_WritesScoresAndLatencyIntoTheCardAndKeepsItUsable()
+    public async Task Eval_Record_WritesScoresLatencyAndSpinningIntoTheCardAndKeepsItUsable()
     {
         Skip.If(SharedAssets.Root is null, SharedAssets.SkipReason);
         using var dir = new TempDir();
@@ -52,8 +52,11 @@ public sealed partial class EvalTests
         Assert.InRange(evaluation.GetProperty("map50").GetDouble(), 0.95, 1.0);
         Assert.Equal("test", evaluation.GetProperty("split").GetString());
         Assert.True(evaluation.GetProperty("inference_ms_p50").GetDouble() > 0);
+        Assert.False(evaluation.GetProperty("spinning").GetBoolean());
         Assert.Equal("ssd", card.RootElement.GetProperty("layout").GetString());
-        Assert.Equal(0, (await CliRunner.RunAsync("eval", "--model", model, "--data", voc, "--device", "cpu")).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync("eval", "--model", model, "--data", voc, "--device", "cpu", "--record", "--spin")).ExitCode);
+        using var spun = JsonDocument.Parse(File.ReadAllText(dir.File("face.json")));
+        Assert.True(spun.RootElement.GetProperty("evaluation").GetProperty("spinning").GetBoolean());
     }
 
     [Fact]
