@@ -80,6 +80,12 @@ public sealed partial class EvalJob : IJob
             stop,
             (width, height) => Math.Min((double)detector.Card.Input.Width / width, (double)detector.Card.Input.Height / height));
         bar?.Finish(dataset.Images.Count);
+        if (inferenceMs.Count > 0)
+        {
+            var sorted = inferenceMs.Order().ToArray();
+            LogLatency(_logger, detector.ExecutionProvider, sorted[sorted.Length / 2], sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.95))], sorted.Average(), sorted.Length, configured.Spinning ? "on" : "off");
+        }
+
         if (_eval.Record)
         {
             CardRecord.WriteEvaluation(detector, dataset, report, inferenceMs, configured.Spinning);
@@ -133,6 +139,9 @@ public sealed partial class EvalJob : IJob
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Evaluating {Model} on {Provider} over {Root} (split {Split}, {Images} images), score > {Score}")]
     private static partial void LogStarting(ILogger logger, string root, string split, int images, string model, string provider, float score);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Inference on {Provider}: p50 {P50:F2} ms, p95 {P95:F2} ms, mean {Mean:F2} ms over {Images} images (spin {Spin})")]
+    private static partial void LogLatency(ILogger logger, string provider, double p50, double p95, double mean, int images, string spin);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "The model has no class named {Classes}; their AP will be 0")]
     private static partial void LogMissingClasses(ILogger logger, string classes);

@@ -89,6 +89,17 @@ internal static class ModelCardWriter
             }
 
             facts["seed"] = info.Seed;
+            if (info.Imgsz > 0)
+            {
+                // The input side it trained at; the card's input may differ (the network is fully convolutional).
+                facts["imgsz"] = info.Imgsz;
+            }
+
+            if (info.Crop is { } crop)
+            {
+                facts["crop"] = crop;
+            }
+
             if (info.Data is not null)
             {
                 facts["data"] = Path.GetFileName(Path.TrimEndingDirectorySeparator(info.Data));
