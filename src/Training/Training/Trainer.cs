@@ -104,11 +104,22 @@ internal sealed class Trainer
             double sum = 0, sumCls = 0, sumBox = 0;
             var steps = 0;
             var images = 0;
+            var waitSeconds = 0.0;
             double lr = 0;
+
+            // The next batch is loaded and augmented on the thread pool while this one trains: the samples
+            // depend only on (seed, epoch, image), so prefetching changes nothing but the time.
+            int[] BatchAt(int start) => order[start..Math.Min(order.Length, start + _o.BatchSize)];
+            Task<List<TrainingSample>> PrepareAsync(int[] batch) =>
+                Task.Run(() => Prepare(train, batch, _o.TrainSize, _o.Seed, epoch, augment: true, scaleTo: _o.InputSize));
+            var next = order.Length > 0 ? PrepareAsync(BatchAt(0)) : null;
             for (var start = 0; start < order.Length && stepsDone < totalSteps; start += _o.BatchSize)
             {
-                var batch = order[start..Math.Min(order.Length, start + _o.BatchSize)];
-                var samples = Prepare(train, batch, _o.TrainSize, _o.Seed, epoch, augment: true, scaleTo: _o.InputSize);
+                var batch = BatchAt(start);
+                var waitStart = Stopwatch.GetTimestamp();
+                var samples = next!.GetAwaiter().GetResult();
+                waitSeconds += Stopwatch.GetElapsedTime(waitStart).TotalSeconds;
+                next = start + _o.BatchSize < order.Length && stepsDone + 1 < totalSteps ? PrepareAsync(BatchAt(start + _o.BatchSize)) : null;
                 lr = LearningRate(stepsDone, totalSteps);
                 foreach (var group in optimizer.ParamGroups)
                 {
@@ -156,7 +167,7 @@ internal sealed class Trainer
             records.Add(record);
             _log.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"epoch {record.Epoch}/{_o.Epochs} steps {record.Steps} lr {record.LearningRate:E2} loss {record.Loss:F4} (cls {record.ClsLoss:F4} box {record.BoxLoss:F4}) val mAP50 {record.ValMap50:F4} mAP50-95 {record.ValMap50To95:F4} {record.ImagesPerSecond:F1} img/s {record.Seconds:F0} s"));
+                $"epoch {record.Epoch}/{_o.Epochs} steps {record.Steps} lr {record.LearningRate:E2} loss {record.Loss:F4} (cls {record.ClsLoss:F4} box {record.BoxLoss:F4}) val mAP50 {record.ValMap50:F4} mAP50-95 {record.ValMap50To95:F4} {record.ImagesPerSecond:F1} img/s {record.Seconds:F0} s (waiting for data {waitSeconds:F0} s)"));
             AppendCsv(record);
             net.save(Path.Combine(_o.Output, LastCheckpoint));
             var score = double.IsNaN(record.ValMap50To95) ? -record.Loss : record.ValMap50To95;

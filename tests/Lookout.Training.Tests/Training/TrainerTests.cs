@@ -51,4 +51,32 @@ public sealed class TrainerTests : IDisposable
 
         Assert.Equal(13, File.ReadAllLines(Path.Combine(output, Trainer.CsvFile)).Length);
     }
+
+    [Fact]
+    public void Run_SameSeedTwice_SameLosses()
+    {
+        // Batches are loaded on the thread pool ahead of the step that uses them; the result must not
+        // depend on that timing.
+        var data = Path.Combine(_root, "data");
+        SyntheticDatasetWriter.Write(data, 20, 5, [new Size(192, 192)], (1, 0, 0));
+        IReadOnlyList<EpochRecord> Train(string name) => new Trainer(
+            new TrainingOptions
+            {
+                Data = data,
+                Output = Path.Combine(_root, name),
+                Epochs = 2,
+                BatchSize = 4,
+                InputSize = 128,
+                Width = 8,
+                MaxSteps = 7,
+                Seed = 3,
+            },
+            TextWriter.Null).Run();
+
+        var first = Train("a");
+        var second = Train("b");
+
+        Assert.Equal(first.Select(r => r.Loss), second.Select(r => r.Loss));
+        Assert.Equal(7, first[^1].Steps);
+    }
 }
