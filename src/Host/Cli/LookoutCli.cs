@@ -67,6 +67,7 @@ public static class LookoutCli
         map.Add(new Option<string>("--split") { Description = "Split to score (default: test when the dataset has one, else every image)." }, "Eval:Split");
         map.Add(new Option<string>("--json") { Description = "Also write the report as JSON to this file." }, "Eval:Json");
         map.AddFlag(new Option<bool>("--record") { Description = "Record mAP50, mAP50-95 and the p50 inference latency in the model card's \"evaluation\" object." }, "Eval:Record", "true");
+        map.AddFlag(new Option<bool>("--class-agnostic") { Description = "Score all classes as one, with class-agnostic NMS: a detection matches an object of any class (finding and placing, apart from naming). Not with --record." }, "Eval:ClassAgnostic", "true");
         map.AddFlag(new Option<bool>("--no-progress") { Description = "No progress bar on standard error." }, "Outputs:Progress", "false");
         map.AddTo(command);
         return command;

@@ -38,6 +38,14 @@ public sealed partial class EvalJob : IJob
             throw new DatasetException("(none)", "no dataset given. Pass a VOC or YOLO-txt folder: lookout eval --model M.onnx --data DIR.");
         }
 
+        if (_eval.ClassAgnostic && _eval.Record)
+        {
+            throw new OptionsValidationException(
+                EvalOptions.SectionName,
+                typeof(EvalOptions),
+                ["ClassAgnostic and Record together: the card records the per-class scores. Drop --class-agnostic, or --record."]);
+        }
+
         var dataset = LoadDataset(PathResolver.Resolve(_eval.Data), _eval.Split, _loggers.CreateLogger("lookout.dataset"));
         var configured = new DetectorOptions
         {
@@ -45,7 +53,8 @@ public sealed partial class EvalJob : IJob
             CardPath = _detector.CardPath,
             ScoreThreshold = _detector.ScoreThreshold ?? EvalOptions.DefaultScoreThreshold,
             IouThreshold = _detector.IouThreshold,
-            AgnosticNms = _detector.AgnosticNms,
+            // Scored as one class, a box detected twice under two names would count once as a false positive.
+            AgnosticNms = _detector.AgnosticNms || _eval.ClassAgnostic,
             MaxDetections = _detector.MaxDetections,
             Device = _detector.Device,
             DeviceId = _detector.DeviceId,
@@ -78,7 +87,8 @@ public sealed partial class EvalJob : IJob
             },
             bar is null ? null : new Progress(bar),
             stop,
-            (width, height) => Math.Min((double)detector.Card.Input.Width / width, (double)detector.Card.Input.Height / height));
+            (width, height) => Math.Min((double)detector.Card.Input.Width / width, (double)detector.Card.Input.Height / height),
+            _eval.ClassAgnostic);
         bar?.Finish(dataset.Images.Count);
         if (inferenceMs.Count > 0)
         {

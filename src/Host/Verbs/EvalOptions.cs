@@ -17,6 +17,9 @@ public sealed class EvalOptions
     /// <summary>Also write the report as JSON here.</summary>
     public string? Json { get; set; }
 
+    /// <summary>Score all classes as one (a detection matches an object of any class): how well objects are found, apart from how well they are named. Implies class-agnostic NMS.</summary>
+    public bool ClassAgnostic { get; set; }
+
     /// <summary>Record the scores and the inference latency in the model card's <c>evaluation</c> object.</summary>
     public bool Record { get; set; }
 }

@@ -41,6 +41,32 @@ public sealed class DatasetEvaluatorTests : IDisposable
         Assert.Equal(1, report.Classes[0].Detections);
     }
 
+    [Fact]
+    public void Evaluate_ClassAgnosticWithWrongLabels_MatchesBoxesAsOneClass()
+    {
+        // The detector places both boxes exactly but swaps their labels: per class that scores 0,
+        // as one class 1; a label the dataset does not have is still left out.
+        Directory.CreateDirectory(Path.Combine(_folder.Path, "Annotations"));
+        _folder.WriteImage("JPEGImages/a.jpg", 64, 48);
+        var cat = new AnnotatedObject(0, "cat", new BoxF(2, 2, 30, 30), false);
+        var dog = new AnnotatedObject(1, "dog", new BoxF(34, 5, 60, 40), false);
+        VocWriter.WriteAnnotation(Path.Combine(_folder.Path, "Annotations", "a.xml"), "a.jpg", 64, 48, [cat, dog]);
+        VocWriter.WriteSplit(_folder.Path, "test", ["a"]);
+        ClassNameList.Write(Path.Combine(_folder.Path, VocDataset.LabelsFileName), ["cat", "dog"]);
+        var dataset = VocDataset.Load(_folder.Path, "test");
+        Detection[] Swapped(Mat _) =>
+            [new Detection(1, "dog", 0.9f, cat.Box), new Detection(0, "cat", 0.8f, dog.Box), new Detection(5, "zebra", 0.95f, new BoxF(40, 30, 50, 40))];
+
+        var perClass = DatasetEvaluator.Evaluate(dataset, Swapped);
+        var agnostic = DatasetEvaluator.Evaluate(dataset, Swapped, classAgnostic: true);
+
+        Assert.Equal(0.0, perClass.Map50, 12);
+        Assert.Equal(1.0, agnostic.Map50, 12);
+        var only = Assert.Single(agnostic.Classes);
+        Assert.Equal(DatasetEvaluator.AgnosticClassName, only.Label);
+        Assert.Equal(2, only.Detections);
+    }
+
     private sealed class SynchronousProgress(List<int> values) : IProgress<int>
     {
         public void Report(int value) => values.Add(value);

@@ -69,6 +69,16 @@ public sealed partial class EvalTests
         Assert.Contains("nowhere", error);
     }
 
+    [Fact]
+    public async Task Eval_ClassAgnosticWithRecord_FailsNamingTheConflict()
+    {
+        using var dir = new TempDir();
+        var (code, error) = await CliRunner.RunAsync("eval", "--model", dir.File("m.onnx"), "--data", dir.File("data"), "--class-agnostic", "--record");
+
+        Assert.Equal(2, code);
+        Assert.Contains("ClassAgnostic and Record", error);
+    }
+
     [SkippableFact]
     public async Task Eval_ModelWithoutTheDatasetClasses_FailsNamingTheModel()
     {
