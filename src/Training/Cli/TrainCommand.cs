@@ -1,3 +1,4 @@
+using System.Globalization;
 using Lookout.Training.Export;
 using Lookout.Training.Training;
 
@@ -13,7 +14,7 @@ internal static class TrainCommand
     public const string Usage =
         "lookout-train train --data VOC_DIR --out RUN_DIR [--arch yolo|ssd] [--epochs 60] [--batch 16] [--lr 0.002] [--imgsz 320] [--crop N] [--width 16]\n" +
         "                    [--seed 1] [--patience 12] [--max-steps N] [--val-images N] [--resume RUN_DIR] [--init CKPT --freeze backbone]\n" +
-        "lookout-train export --checkpoint CKPT --out MODEL.onnx [--arch yolo|ssd] [--imgsz 320] [--width 16] [--labels FILE]\n" +
+        "lookout-train export --checkpoint CKPT --out MODEL.onnx [--arch yolo|ssd] [--imgsz 320|WxH] [--width 16] [--labels FILE]\n" +
         "                    (arch, imgsz and width default to the run's run.json beside the checkpoint, else yolo, 320, 16)";
 
     public static int Train(Arguments args, TextWriter output)
@@ -59,23 +60,34 @@ internal static class TrainCommand
         var path = args.RequiredString("out");
         var run = RunInfo.TryRead(Path.GetDirectoryName(Path.GetFullPath(checkpoint))!);
         var arch = Arch(args) ?? run?.Arch ?? DetectorArch.Yolo;
-        var size = args.Int("imgsz", run?.Imgsz ?? 320, 64, 1280);
+        var (inputWidth, inputHeight) = ExportInput(args.String("imgsz"), run?.Imgsz ?? 320);
         var width = args.Int("width", run?.Width ?? 16, 4, 128);
         var labelsFile = args.String("labels");
         args.EnsureAllUsed();
-        CheckInputSize(arch, size);
+        CheckInputSize(arch, inputWidth);
+        CheckInputSize(arch, inputHeight);
+        if (inputWidth != inputHeight && arch != DetectorArch.Yolo)
+        {
+            throw new UsageException($"--imgsz {inputWidth}x{inputHeight}: a rectangular input works with --arch {DetectorArch.Yolo} only (the {arch}'s default boxes are laid out for a square).");
+        }
+
         if (!File.Exists(checkpoint))
         {
             throw new UsageException($"--checkpoint '{checkpoint}' does not exist.");
         }
 
         var labels = labelsFile is null ? Synthetic.ShapeClasses.Names : Detection.Datasets.ClassNameList.Read(labelsFile);
-        using var detector = DetectorArch.Create(arch, labels.Count, width, size);
+        using var detector = DetectorArch.Create(arch, labels.Count, width, Math.Max(inputWidth, inputHeight));
         detector.Module.load(checkpoint);
+        if (detector is YoloTrainableDetector yolo)
+        {
+            yolo.Net.SetExportInput(inputWidth, inputHeight);
+        }
+
         OnnxExporter.Export(detector, path, labels);
         var card = ModelCardWriter.CardPath(path);
         ModelCardWriter.Write(card, detector, labels, ModelCardWriter.TrainingFacts(checkpoint));
-        output.WriteLine($"wrote {path} ({detector.Layout} layout, {size}x{size}, {labels.Count} classes, {new FileInfo(path).Length / 1024.0:F0} KiB) and {card}");
+        output.WriteLine($"wrote {path} ({detector.Layout} layout, {inputWidth}x{inputHeight}, {labels.Count} classes, {new FileInfo(path).Length / 1024.0:F0} KiB) and {card}");
         return 0;
     }
 
@@ -88,6 +100,27 @@ internal static class TrainCommand
         }
 
         return arch;
+    }
+
+    /// <summary><c>--imgsz N</c> (a square) or <c>--imgsz WxH</c>; absent, <paramref name="fallback"/> square.</summary>
+    private static (int Width, int Height) ExportInput(string? text, int fallback)
+    {
+        if (text is null)
+        {
+            return (fallback, fallback);
+        }
+
+        var parts = text.Split('x', 'X');
+        var sides = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (parts.Length > 2 || !int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sides[i]) || sides[i] < 64 || sides[i] > 1280)
+            {
+                throw new UsageException($"--imgsz '{text}' must be a side (N) or width and height (WxH), each a whole number from 64 to 1280.");
+            }
+        }
+
+        return sides.Length == 1 ? (sides[0], sides[0]) : (sides[0], sides[1]);
     }
 
     private static void CheckInputSize(string arch, int size)

@@ -34,8 +34,8 @@ internal static class ModelCardWriter
             ["layout"] = detector.Layout,
             ["input"] = new JsonObject
             {
-                ["width"] = detector.InputSize,
-                ["height"] = detector.InputSize,
+                ["width"] = detector.ExportInput.Width,
+                ["height"] = detector.ExportInput.Height,
                 ["color"] = "rgb",
                 ["scale"] = 1.0 / 255,
                 ["mean"] = new JsonArray(0, 0, 0),

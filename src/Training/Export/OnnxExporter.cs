@@ -13,14 +13,7 @@ internal static class OnnxExporter
         net.eval();
         var g = new OnnxGraphBuilder();
         net.Emit(g);
-        var metadata = new Dictionary<string, string>
-        {
-            ["names"] = "{" + string.Join(", ", labels.Select((l, i) => $"{i}: '{l}'")) + "}",
-            ["imgsz"] = $"[{net.InputSize}, {net.InputSize}]",
-            ["stride"] = "32",
-            ["task"] = "detect",
-        };
-        Write(g, metadata, path);
+        Write(g, net.Metadata(labels), path);
     }
 
     /// <summary>Exports any <paramref name="detector"/> in eval mode, BatchNorm folded, in its runtime layout.</summary>

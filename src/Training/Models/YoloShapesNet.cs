@@ -24,13 +24,14 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
     private readonly ModuleList<Conv2d> boxOut;
     private readonly ModuleList<Conv2d> clsOut;
     private readonly int _classes;
-    private readonly Dictionary<int, (float[] Centers, float[] Strides)> _anchors = [];
+    private readonly Dictionary<(int Width, int Height), (float[] Centers, float[] Strides)> _anchors = [];
 
     public YoloShapesNet(int classes, int width = 16, int inputSize = 320)
         : base("yolo_shapes")
     {
         _classes = classes;
         InputSize = inputSize;
+        ExportInput = (inputSize, inputSize);
         int c2 = width * 2, c3 = width * 3, c4 = width * 6, c5 = width * 8, ch = width * 4;
         stem = new ConvBnAct("stem", 3, width, 3, 2);
         stage2 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s2a", width, c2, 2), new DepthwiseSeparable("s2b", c2, c2, 1));
@@ -53,7 +54,11 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
 
     }
 
+    /// <summary>The side of the square input it trains and validates at.</summary>
     public int InputSize { get; }
+
+    /// <summary>The input the export takes, width and height (default <see cref="InputSize"/> square); see <see cref="SetExportInput"/>.</summary>
+    public (int Width, int Height) ExportInput { get; private set; }
 
     public int Classes => _classes;
 
@@ -63,19 +68,47 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
     public int AnchorCount => Anchors.Strides.Length;
 
     /// <summary>The grid points of an input of side <paramref name="size"/> (training crops are smaller than <see cref="InputSize"/>).</summary>
-    public (float[] Centers, float[] Strides) AnchorsFor(int size)
+    public (float[] Centers, float[] Strides) AnchorsFor(int size) => AnchorsFor(size, size);
+
+    /// <summary>The grid points of a <paramref name="width"/>×<paramref name="height"/> input, row by row per stride.</summary>
+    public (float[] Centers, float[] Strides) AnchorsFor(int width, int height)
     {
         lock (_anchors)
         {
-            if (!_anchors.TryGetValue(size, out var anchors))
+            if (!_anchors.TryGetValue((width, height), out var anchors))
             {
-                anchors = MakeAnchors(size);
-                _anchors.Add(size, anchors);
+                anchors = MakeAnchors(width, height);
+                _anchors.Add((width, height), anchors);
             }
 
             return anchors;
         }
     }
+
+    /// <summary>
+    /// Makes the export take a <paramref name="width"/>×<paramref name="height"/> input: the network is fully
+    /// convolutional, so the same weights run on a rectangle that fits the footage better than a square.
+    /// </summary>
+    /// <exception cref="ArgumentException">A side is not a positive multiple of the coarsest stride.</exception>
+    public void SetExportInput(int width, int height)
+    {
+        var multiple = Strides[^1];
+        if (width <= 0 || height <= 0 || width % multiple != 0 || height % multiple != 0)
+        {
+            throw new ArgumentException($"the input {width}x{height} must have sides that are positive multiples of {multiple}.");
+        }
+
+        ExportInput = (width, height);
+    }
+
+    /// <summary>ONNX metadata as Ultralytics writes it (class names, <c>imgsz</c> as [height, width]), so the runtime infers the layout without a card.</summary>
+    public Dictionary<string, string> Metadata(IReadOnlyList<string> labels) => new()
+    {
+        ["names"] = "{" + string.Join(", ", labels.Select((l, i) => $"{i}: '{l}'")) + "}",
+        ["imgsz"] = $"[{ExportInput.Height}, {ExportInput.Width}]",
+        ["stride"] = Strides[^1].ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["task"] = "detect",
+    };
 
     /// <summary>The backbone's modules, for <c>--freeze backbone</c>.</summary>
     public IEnumerable<nn.Module> Backbone => [stem, stage2, stage3, stage4, stage5];
@@ -101,13 +134,19 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
         return (Softplus(cat(boxes, 2)), cat(logits, 2));
     }
 
-    /// <summary>The <c>yolov8</c> layout: [B, 4 + C, N] with cx, cy, w, h in input pixels and sigmoid scores.</summary>
-    public Tensor Decode(Tensor distances, Tensor logits)
+    /// <summary>
+    /// The <c>yolov8</c> layout: [B, 4 + C, N] with cx, cy, w, h in input pixels and sigmoid scores, for the
+    /// outputs of a <paramref name="input"/> (width, height; default <see cref="InputSize"/> square).
+    /// </summary>
+    public Tensor Decode(Tensor distances, Tensor logits, (int Width, int Height)? input = null)
     {
-        var (matrix, offset) = DecodeConstants();
+        var (width, height) = input ?? (InputSize, InputSize);
+        var anchors = AnchorsFor(width, height);
+        var n = anchors.Strides.Length;
+        var (matrix, offset) = DecodeConstants(anchors);
         using var m = tensor(matrix, [4, 4]);
-        using var o = tensor(offset, [1, 4, AnchorCount]);
-        using var s = tensor(Anchors.Strides, [1, 1, AnchorCount]);
+        using var o = tensor(offset, [1, 4, n]);
+        using var s = tensor(anchors.Strides, [1, 1, n]);
         var boxes = matmul(m, distances * s) + o;
         return cat([boxes, sigmoid(logits)], 1);
     }
@@ -115,7 +154,10 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
     /// <summary>Emits the whole network with decoding into ONNX: input <c>images</c> [1,3,S,S], output <c>output0</c> [1,4+C,N].</summary>
     public void Emit(OnnxGraphBuilder g)
     {
-        g.Input("images", 1, 3, InputSize, InputSize);
+        var (width, height) = ExportInput;
+        var anchors = AnchorsFor(width, height);
+        var n = anchors.Strides.Length;
+        g.Input("images", 1, 3, height, width);
         var x = stem.Emit(g, "images");
         x = Blocks.Emit(g, stage2, x);
         var p3 = Blocks.Emit(g, stage3, x);
@@ -134,11 +176,11 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
 
         var distances = EmitSoftplus(g, g.Node("Concat", boxes, OnnxGraphBuilder.Int("axis", 2)));
         var scores = g.Node("Sigmoid", [g.Node("Concat", logits, OnnxGraphBuilder.Int("axis", 2))]);
-        var (matrix, offset) = DecodeConstants();
-        var scaled = g.Node("Mul", [distances, g.Initializer("strides", Anchors.Strides, 1, 1, AnchorCount)]);
-        var decoded = g.Node("Add", [g.Node("MatMul", [g.Initializer("decode", matrix, 4, 4), scaled]), g.Initializer("anchors", offset, 1, 4, AnchorCount)]);
+        var (matrix, offset) = DecodeConstants(anchors);
+        var scaled = g.Node("Mul", [distances, g.Initializer("strides", anchors.Strides, 1, 1, n)]);
+        var decoded = g.Node("Add", [g.Node("MatMul", [g.Initializer("decode", matrix, 4, 4), scaled]), g.Initializer("anchors", offset, 1, 4, n)]);
         var output = g.Node("Concat", [decoded, scores], OnnxGraphBuilder.Int("axis", 1));
-        g.Output(output, "output0", 1, 4 + _classes, AnchorCount);
+        g.Output(output, "output0", 1, 4 + _classes, n);
     }
 
     /// <summary>
@@ -162,7 +204,7 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
     /// [cx, cy, w, h] = M·[l, t, r, b] + [ax, ay, 0, 0]: cx = ax + (r − l)/2, cy = ay + (b − t)/2,
     /// w = l + r, h = t + b, with distances already multiplied by the stride.
     /// </summary>
-    private (float[] Matrix, float[] Offset) DecodeConstants()
+    private static (float[] Matrix, float[] Offset) DecodeConstants((float[] Centers, float[] Strides) anchors)
     {
         float[] matrix =
         [
@@ -171,27 +213,26 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
             1, 0, 1, 0,
             0, 1, 0, 1,
         ];
-        var n = AnchorCount;
+        var n = anchors.Strides.Length;
         var offset = new float[4 * n];
         for (var i = 0; i < n; i++)
         {
-            offset[i] = Anchors.Centers[2 * i];
-            offset[n + i] = Anchors.Centers[2 * i + 1];
+            offset[i] = anchors.Centers[2 * i];
+            offset[n + i] = anchors.Centers[2 * i + 1];
         }
 
         return (matrix, offset);
     }
 
-    private static (float[] Centers, float[] Strides) MakeAnchors(int inputSize)
+    private static (float[] Centers, float[] Strides) MakeAnchors(int width, int height)
     {
         var centers = new List<float>();
         var strides = new List<float>();
         foreach (var stride in Strides)
         {
-            var cells = inputSize / stride;
-            for (var y = 0; y < cells; y++)
+            for (var y = 0; y < height / stride; y++)
             {
-                for (var x = 0; x < cells; x++)
+                for (var x = 0; x < width / stride; x++)
                 {
                     centers.Add((x + 0.5f) * stride);
                     centers.Add((y + 0.5f) * stride);

@@ -16,7 +16,11 @@ internal interface ITrainableDetector : IDisposable
     /// <summary>The network, for parameters, train/eval mode and checkpoints.</summary>
     nn.Module Module { get; }
 
+    /// <summary>The side of the square input it trains and validates at.</summary>
     int InputSize { get; }
+
+    /// <summary>The input the ONNX export takes (the SSD's is always <see cref="InputSize"/> square).</summary>
+    (int Width, int Height) ExportInput { get; }
 
     /// <summary>The backbone's modules, for <c>--freeze backbone</c>.</summary>
     IEnumerable<nn.Module> Backbone { get; }

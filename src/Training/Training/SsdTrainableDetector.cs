@@ -30,6 +30,8 @@ internal sealed class SsdTrainableDetector : ITrainableDetector
 
     public int InputSize => _net.InputSize;
 
+    public (int Width, int Height) ExportInput => (_net.InputSize, _net.InputSize);
+
     public IEnumerable<nn.Module> Backbone => _net.Backbone;
 
     public string Layout => "ssd";

@@ -30,6 +30,8 @@ internal sealed class YoloTrainableDetector : ITrainableDetector
 
     public int InputSize => _net.InputSize;
 
+    public (int Width, int Height) ExportInput => _net.ExportInput;
+
     public IEnumerable<nn.Module> Backbone => _net.Backbone;
 
     public string Layout => "yolov8";
@@ -65,13 +67,7 @@ internal sealed class YoloTrainableDetector : ITrainableDetector
 
     public void Emit(OnnxGraphBuilder graph) => _net.Emit(graph);
 
-    public IReadOnlyDictionary<string, string> Metadata(IReadOnlyList<string> labels) => new Dictionary<string, string>
-    {
-        ["names"] = "{" + string.Join(", ", labels.Select((l, i) => $"{i}: '{l}'")) + "}",
-        ["imgsz"] = $"[{_net.InputSize}, {_net.InputSize}]",
-        ["stride"] = "32",
-        ["task"] = "detect",
-    };
+    public IReadOnlyDictionary<string, string> Metadata(IReadOnlyList<string> labels) => _net.Metadata(labels);
 
     public void Dispose() => _net.Dispose();
 

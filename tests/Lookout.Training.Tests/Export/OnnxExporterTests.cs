@@ -12,8 +12,10 @@ public sealed class OnnxExporterTests : IDisposable
 
     public void Dispose() => File.Delete(_path);
 
-    [Fact]
-    public void Export_YoloNet_OnnxRuntimeMatchesTorchSharpWithin1e4()
+    [Theory]
+    [InlineData(128, 128)]
+    [InlineData(160, 96)]
+    public void Export_YoloNet_OnnxRuntimeMatchesTorchSharpWithin1e4(int width, int height)
     {
         TorchRuntime.Initialize();
         random.manual_seed(3);
@@ -30,12 +32,13 @@ public sealed class OnnxExporterTests : IDisposable
         }
 
         net.eval();
-        using var input = rand(1, 3, 128, 128);
+        net.SetExportInput(width, height);
+        using var input = rand(1, 3, height, width);
         float[] expected;
         using (no_grad())
         {
             var (d, l) = net.forward(input);
-            using var decoded = net.Decode(d, l);
+            using var decoded = net.Decode(d, l, (width, height));
             expected = decoded.contiguous().data<float>().ToArray();
             d.Dispose();
             l.Dispose();
@@ -45,12 +48,13 @@ public sealed class OnnxExporterTests : IDisposable
 
         using var session = new InferenceSession(_path);
         var data = input.contiguous().data<float>().ToArray();
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor("images", new DenseTensor<float>(data, [1, 3, 128, 128]))]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("images", new DenseTensor<float>(data, [1, 3, height, width]))]);
         var output = results.Single(r => r.Name == "output0").AsTensor<float>();
-        Assert.Equal([1, 10, net.AnchorCount], output.Dimensions.ToArray());
+        Assert.Equal([1, 10, net.AnchorsFor(width, height).Strides.Length], output.Dimensions.ToArray());
         var actual = output.ToArray();
         var maxDiff = expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max();
         Assert.True(maxDiff <= 1e-4f, $"max abs diff {maxDiff}");
         Assert.Equal("detect", session.ModelMetadata.CustomMetadataMap["task"]);
+        Assert.Equal($"[{height}, {width}]", session.ModelMetadata.CustomMetadataMap["imgsz"]);
     }
 }

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Lookout.Training.Cli;
+using Lookout.Training.Training;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Lookout.Training.Tests.Export;
+
+/// <summary><c>lookout-train export</c>'s input size: a square side or, for the YOLO, width × height.</summary>
+public sealed class ExportCommandTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "lookout-export-cli-" + Guid.NewGuid().ToString("N"));
+
+    public ExportCommandTests() => Directory.CreateDirectory(_root);
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void Export_YoloWithWidthByHeight_ModelAndCardTakeThatInput()
+    {
+        var checkpoint = SaveCheckpoint(DetectorArch.Yolo);
+        var model = Path.Combine(_root, "wide.onnx");
+
+        var code = Run("--checkpoint", checkpoint, "--out", model, "--arch", "yolo", "--width", "8", "--imgsz", "160x96");
+
+        Assert.Equal(0, code);
+        using var session = new InferenceSession(model);
+        Assert.Equal([1, 3, 96, 160], session.InputMetadata["images"].Dimensions);
+        // Grid points at strides 8, 16, 32 over a 160×96 input.
+        Assert.Equal([1, 10, 20 * 12 + 10 * 6 + 5 * 3], session.OutputMetadata["output0"].Dimensions);
+        using var card = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(model, ".json")));
+        Assert.Equal(160, card.RootElement.GetProperty("input").GetProperty("width").GetInt32());
+        Assert.Equal(96, card.RootElement.GetProperty("input").GetProperty("height").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("ssd", "192x128", "a rectangular input works with --arch yolo only")]
+    [InlineData("yolo", "160x100", "--imgsz 100 must be a multiple of 32")]
+    [InlineData("yolo", "160x", "--imgsz '160x' must be a side (N) or width and height (WxH)")]
+    public void Export_BadImgsz_UsageErrorNamingIt(string arch, string imgsz, string expected)
+    {
+        var checkpoint = SaveCheckpoint(arch);
+
+        var error = Assert.Throws<UsageException>(() => Run("--checkpoint", checkpoint, "--out", Path.Combine(_root, "m.onnx"), "--arch", arch, "--width", "8", "--imgsz", imgsz));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_root, "m.onnx")));
+    }
+
+    private static int Run(params string[] args) => TrainCommand.Export(new Arguments(args, new HashSet<string>()), TextWriter.Null);
+
+    private string SaveCheckpoint(string arch)
+    {
+        TorchRuntime.Initialize();
+        var path = Path.Combine(_root, arch + ".ckpt");
+        using var detector = DetectorArch.Create(arch, 6, 8, 128);
+        detector.Module.save(path);
+        return path;
+    }
+}
