@@ -151,7 +151,7 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
         return cat([boxes, sigmoid(logits)], 1);
     }
 
-    /// <summary>Emits the whole network with decoding into ONNX: input <c>images</c> [1,3,S,S], output <c>output0</c> [1,4+C,N].</summary>
+    /// <summary>Emits the whole network with decoding into ONNX: input <c>images</c> [1,3,H,W] (<see cref="ExportInput"/>), output <c>output0</c> [1,4+C,N].</summary>
     public void Emit(OnnxGraphBuilder g)
     {
         var (width, height) = ExportInput;
