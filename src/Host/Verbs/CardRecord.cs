@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Lookout.Detection;
 using Lookout.Detection.Datasets;
 using Lookout.Detection.Evaluation;
+using Lookout.Host.Reporting;
 
 namespace Lookout.Host.Verbs;
 
@@ -16,7 +17,7 @@ public static class CardRecord
     /// Other fields are kept as they are.
     /// </summary>
     /// <exception cref="ModelException">The model has no card file (its card was inferred).</exception>
-    public static void WriteEvaluation(OnnxDetector detector, DetectionDataset dataset, EvaluationReport report, IReadOnlyList<double> inferenceMs, bool spinning)
+    public static void WriteEvaluation(OnnxDetector detector, DetectionDataset dataset, EvaluationReport report, StageStats inference, bool spinning)
     {
         var path = detector.Card.SourcePath
             ?? throw new ModelException($"{detector.ModelPath}: --record needs a card file to write to; this model's card was inferred from its metadata. Write a card <model>.json first.");
@@ -31,7 +32,6 @@ public static class CardRecord
             throw new ModelException($"{path}: the card is not valid JSON: {e.Message}", e);
         }
 
-        var sorted = inferenceMs.Order().ToArray();
         card["evaluation"] = new JsonObject
         {
             ["data"] = Path.GetFileName(Path.TrimEndingDirectorySeparator(dataset.Root)),
@@ -39,8 +39,8 @@ public static class CardRecord
             ["images"] = report.ImageCount,
             ["map50"] = Math.Round(report.Map50, 4),
             ["map50_95"] = Math.Round(report.Map50To95, 4),
-            ["inference_ms_p50"] = sorted.Length == 0 ? null : Math.Round(sorted[sorted.Length / 2], 3),
-            ["inference_ms_mean"] = sorted.Length == 0 ? null : Math.Round(sorted.Average(), 3),
+            ["inference_ms_p50"] = inference.Count == 0 ? null : Math.Round(inference.Percentile(50), 3),
+            ["inference_ms_mean"] = inference.Count == 0 ? null : Math.Round(inference.Mean, 3),
             ["execution_provider"] = detector.ExecutionProvider,
             ["threads"] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture) + " cores",
             ["spinning"] = spinning,

@@ -76,13 +76,13 @@ public sealed partial class EvalJob : IJob
 
         LogStarting(_logger, dataset.Root, dataset.Split ?? "all", dataset.Images.Count, detector.Card.Name, detector.ExecutionProvider, detector.ScoreThreshold);
         var bar = _outputs.Progress ? new ProgressBar(Console.Error, dataset.Images.Count, !Console.IsErrorRedirected) : null;
-        var inferenceMs = new List<double>(dataset.Images.Count);
+        var inference = new StageStats("inference", Math.Max(1, dataset.Images.Count));
         var report = DatasetEvaluator.Evaluate(
             dataset,
             image =>
             {
                 var detections = detector.Detect(image, out var timings);
-                inferenceMs.Add(timings.InferenceMs);
+                inference.Record(timings.InferenceMs);
                 return detections;
             },
             bar is null ? null : new Progress(bar),
@@ -90,15 +90,14 @@ public sealed partial class EvalJob : IJob
             (width, height) => Math.Min((double)detector.Card.Input.Width / width, (double)detector.Card.Input.Height / height),
             _eval.ClassAgnostic);
         bar?.Finish(dataset.Images.Count);
-        if (inferenceMs.Count > 0)
+        if (inference.Count > 0)
         {
-            var sorted = inferenceMs.Order().ToArray();
-            LogLatency(_logger, detector.ExecutionProvider, sorted[sorted.Length / 2], sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.95))], sorted.Average(), sorted.Length, configured.Spinning ? "on" : "off");
+            LogLatency(_logger, detector.ExecutionProvider, inference.Percentile(50), inference.Percentile(95), inference.Mean, inference.Count, configured.Spinning ? "on" : "off");
         }
 
         if (_eval.Record)
         {
-            CardRecord.WriteEvaluation(detector, dataset, report, inferenceMs, configured.Spinning);
+            CardRecord.WriteEvaluation(detector, dataset, report, inference, configured.Spinning);
         }
 
         if (_eval.Json is { } json)
@@ -151,7 +150,7 @@ public sealed partial class EvalJob : IJob
     private static partial void LogStarting(ILogger logger, string root, string split, int images, string model, string provider, float score);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Inference on {Provider}: p50 {P50:F2} ms, p95 {P95:F2} ms, mean {Mean:F2} ms over {Images} images (spin {Spin})")]
-    private static partial void LogLatency(ILogger logger, string provider, double p50, double p95, double mean, int images, string spin);
+    private static partial void LogLatency(ILogger logger, string provider, double p50, double p95, double mean, long images, string spin);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "The model has no class named {Classes}; their AP will be 0")]
     private static partial void LogMissingClasses(ILogger logger, string classes);
