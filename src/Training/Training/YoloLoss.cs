@@ -10,7 +10,9 @@ namespace Lookout.Training.Training;
 /// centre, on a level whose size range fits the object; the smallest such object wins, and an object
 /// that got no point takes the nearest one. Classification is BCE (1 for a positive's class, 0
 /// elsewhere) summed over points and divided by the number of positives; the box term is 1 − GIoU
-/// over positives. Points on difficult objects are ignored.
+/// over positives. Points on difficult objects are ignored. (An IoU-aware target, the positive's IoU
+/// with its object as in GFL and YOLOv8, was tried with the bundled recipe: on the 800 val images it
+/// scored mAP50 0.674 against 0.698, mAP50-95 0.477 against 0.476.)
 /// </summary>
 /// <remarks>
 /// Every tensor-with-number operation here uses a <see cref="Scalar"/> that stays referenced for the
@@ -76,7 +78,7 @@ internal sealed class YoloLoss
             using var index = tensor(positive.ToArray());
             var predictedPos = predicted.index_select(0, index);
             using var targetPos = tensor(boxTarget.ToArray(), [positive.Count, 4]);
-            var giou = GIoU(predictedPos, targetPos);
+            var (_, giou) = Overlaps(predictedPos, targetPos);
             boxLoss = giou.neg().add(One).sum().div(count);
             using var flatIndex = tensor(positive.Select((p, k) => p * classes + positiveClass[k]).ToArray());
             target = zeros(batch * n * classes);
@@ -183,7 +185,8 @@ internal sealed class YoloLoss
         _ => extent > 96,
     };
 
-    private static Tensor GIoU(Tensor a, Tensor b)
+    /// <summary>IoU and GIoU of matching rows of two [P, 4] box tensors.</summary>
+    internal static (Tensor IoU, Tensor GIoU) Overlaps(Tensor a, Tensor b)
     {
         var ix1 = maximum(a[.., 0], b[.., 0]);
         var iy1 = maximum(a[.., 1], b[.., 1]);
@@ -199,6 +202,6 @@ internal sealed class YoloLoss
         var ex2 = maximum(a[.., 2], b[.., 2]);
         var ey2 = maximum(a[.., 3], b[.., 3]);
         var enclosing = ((ex2 - ex1) * (ey2 - ey1)).add(Epsilon);
-        return iou - (enclosing - union) / enclosing;
+        return (iou, iou - (enclosing - union) / enclosing);
     }
 }

@@ -1,0 +1,49 @@
+using Lookout.Training.Models;
+using Lookout.Training.Training;
+using static TorchSharp.torch;
+
+namespace Lookout.Training.Tests.Training;
+
+public sealed class YoloLossTests
+{
+    [Fact]
+    public void Overlaps_HandMadeBoxes_IouAndGiouAsComputedByHand()
+    {
+        TorchRuntime.Initialize();
+        // Half-overlapping squares: intersection 50, union 150, the enclosing box is the union. Disjoint
+        // squares 10 apart: IoU 0, union 200, enclosing 300, GIoU −100/300.
+        using var a = tensor(new[] { 0f, 0f, 10f, 10f, 0f, 0f, 10f, 10f }, [2, 4]);
+        using var b = tensor(new[] { 5f, 0f, 15f, 10f, 20f, 0f, 30f, 10f }, [2, 4]);
+
+        var (iou, giou) = YoloLoss.Overlaps(a, b);
+
+        Assert.Equal([1f / 3, 0f], iou.data<float>().ToArray(), FloatComparer(1e-5f));
+        Assert.Equal([1f / 3, -1f / 3], giou.data<float>().ToArray(), FloatComparer(1e-5f));
+    }
+
+    [Fact]
+    public void Compute_OnePositive_ItsClassAimsAtOneOthersAtZero()
+    {
+        TorchRuntime.Initialize();
+        using var net = new YoloShapesNet(classes: 2, width: 4, inputSize: 64);
+        var loss = new YoloLoss(net);
+        var n = net.AnchorsFor(64).Strides.Length;
+        // A 16-px object centred on the stride-8 point (12, 12), index 1 × 8 + 1 = 9, the only point inside it
+        // (distances of half a stride predict an 8-px box there, IoU 0.25: the class target does not depend on it).
+        var samples = new[] { new TrainingSample([], [4, 4, 20, 20], [1], [false]) };
+        using var distances = full(1, 4, n, 0.5f);
+        using var logits = zeros([1, 2, n], requires_grad: true);
+
+        var (total, _, _) = loss.Compute(distances, logits, samples, 64);
+        total.backward();
+
+        // d BCE / d logit = sigmoid(0) − target, over one positive: the object's class aims at 1, the rest at 0.
+        var grad = logits.grad!;
+        Assert.Equal(0.5f - 1f, grad[0, 1, 9].item<float>(), 5);
+        Assert.Equal(0.5f, grad[0, 0, 9].item<float>(), 5);
+        Assert.Equal(0.5f, grad[0, 1, 10].item<float>(), 5);
+    }
+
+    private static IEqualityComparer<float> FloatComparer(float tolerance) =>
+        EqualityComparer<float>.Create((x, y) => MathF.Abs(x - y) <= tolerance, _ => 0);
+}
