@@ -31,6 +31,12 @@ public sealed class DetectionDataset
 
     public IReadOnlyList<AnnotatedImage> Images { get; }
 
+    /// <summary>
+    /// Null for a dataset of image files. Otherwise the video whose frames, in order, are the images
+    /// (<see cref="AnnotatedImage.ImagePath"/> is then this video for every frame); see <see cref="VideoTruthDataset"/>.
+    /// </summary>
+    public string? VideoPath { get; init; }
+
     /// <summary>One line per fix-up made while reading (box clipped, empty box dropped), naming the file.</summary>
     public IReadOnlyList<string> Warnings { get; }
 

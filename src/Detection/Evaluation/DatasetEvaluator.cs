@@ -15,7 +15,10 @@ public static class DatasetEvaluator
     /// class order differs, or which knows more classes, is scored fairly; labels the dataset does not
     /// have are left out.
     /// </summary>
-    /// <remarks>The image given to the detector is disposed after the call returns; the detector must not keep it.</remarks>
+    /// <remarks>
+    /// The image given to the detector is disposed or overwritten after the call returns; the detector must
+    /// not keep it. A dataset with a <see cref="DetectionDataset.VideoPath"/> is read frame by frame from the video.
+    /// </remarks>
     /// <param name="progress">Told the number of images done after each image.</param>
     /// <param name="inputScale">
     /// How much the detector's input scales an image of the given width and height, so the size
@@ -26,7 +29,7 @@ public static class DatasetEvaluator
     /// either's class. Against the usual report it separates finding and placing objects from naming them.
     /// Detections whose label the dataset does not have are still left out.
     /// </param>
-    /// <exception cref="DatasetException">An image cannot be read.</exception>
+    /// <exception cref="DatasetException">An image cannot be read, or the video ends early.</exception>
     public static EvaluationReport Evaluate(
         DetectionDataset dataset,
         Func<Mat, Detection[]> detector,
@@ -46,23 +49,13 @@ public static class DatasetEvaluator
         var evaluator = new MeanAveragePrecisionEvaluator(classAgnostic ? [AgnosticClassName] : dataset.ClassNames);
         var kept = new List<Detection>();
         var truths = new List<AnnotatedObject>();
-        for (var i = 0; i < dataset.Images.Count; i++)
+        var done = 0;
+        foreach (var mat in Frames(dataset))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var image = dataset.Images[i];
-            Detection[] detections;
-            double scale;
-            using (var mat = Cv2.ImRead(image.ImagePath, ImreadModes.Color))
-            {
-                if (mat.Empty())
-                {
-                    throw new DatasetException(image.ImagePath, "not a readable image; replace or remove it.");
-                }
-
-                detections = detector(mat);
-                scale = inputScale?.Invoke(mat.Cols, mat.Rows) ?? 1;
-            }
-
+            var image = dataset.Images[done];
+            var detections = detector(mat);
+            var scale = inputScale?.Invoke(mat.Cols, mat.Rows) ?? 1;
             kept.Clear();
             foreach (var d in detections)
             {
@@ -82,9 +75,42 @@ public static class DatasetEvaluator
             }
 
             evaluator.Add(classAgnostic ? truths : image.Objects, kept, scale);
-            progress?.Report(i + 1);
+            done++;
+            progress?.Report(done);
         }
 
         return evaluator.Compute();
+    }
+
+    /// <summary>Each image of the dataset, read as stored (BGR); a frame is valid until the next one is asked for.</summary>
+    private static IEnumerable<Mat> Frames(DetectionDataset dataset)
+    {
+        if (dataset.VideoPath is { } video)
+        {
+            using var capture = new VideoCapture(video);
+            using var frame = new Mat();
+            for (var i = 0; i < dataset.Images.Count; i++)
+            {
+                if (!capture.IsOpened() || !capture.Read(frame) || frame.Empty())
+                {
+                    throw new DatasetException(video, $"the video ended at frame {i} of the {dataset.Images.Count} its truth describes.");
+                }
+
+                yield return frame;
+            }
+
+            yield break;
+        }
+
+        foreach (var image in dataset.Images)
+        {
+            using var mat = Cv2.ImRead(image.ImagePath, ImreadModes.Color);
+            if (mat.Empty())
+            {
+                throw new DatasetException(image.ImagePath, "not a readable image; replace or remove it.");
+            }
+
+            yield return mat;
+        }
     }
 }

@@ -63,7 +63,8 @@ public static class LookoutCli
         map = new OptionMap();
         var command = new Command("eval", "Score a detector on a labelled dataset: per-class AP, VOC mAP50 and COCO-style mAP50-95 (difficult objects ignored).");
         AddDetectorOptions(map, $"Score threshold (default {EvalOptions.DefaultScoreThreshold}, so the precision-recall curve is complete).");
-        map.Add(new Option<string>("--data") { Description = "PASCAL VOC folder (Annotations/, JPEGImages/, ImageSets/Main/) or YOLO-txt folder (images/, labels/, classes.txt).", Required = true }, "Eval:Data");
+        map.Add(new Option<string>("--data") { Description = "PASCAL VOC folder (Annotations/, JPEGImages/, ImageSets/Main/), YOLO-txt folder (images/, labels/, classes.txt), or a video with per-frame truth (--truth).", Required = true }, "Eval:Data");
+        map.Add(new Option<string>("--truth") { Description = "Ground truth of a video given as --data: one JSON line per frame in the annotate schema, as `lookout-train synth --video` writes (default: the video's path with .jsonl)." }, "Eval:Truth");
         map.Add(new Option<string>("--split") { Description = "Split to score (default: test when the dataset has one, else every image)." }, "Eval:Split");
         map.Add(new Option<string>("--json") { Description = "Also write the report as JSON to this file." }, "Eval:Json");
         map.AddFlag(new Option<bool>("--record") { Description = "Record mAP50, mAP50-95 and the p50 inference latency in the model card's \"evaluation\" object." }, "Eval:Record", "true");

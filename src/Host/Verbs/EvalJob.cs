@@ -46,7 +46,7 @@ public sealed partial class EvalJob : IJob
                 ["ClassAgnostic and Record together: the card records the per-class scores. Drop --class-agnostic, or --record."]);
         }
 
-        var dataset = LoadDataset(PathResolver.Resolve(_eval.Data), _eval.Split, _loggers.CreateLogger("lookout.dataset"));
+        var dataset = LoadDataset(PathResolver.Resolve(_eval.Data), _eval.Split, _eval.Truth is null ? null : PathResolver.Resolve(_eval.Truth), _loggers.CreateLogger("lookout.dataset"));
         var configured = new DetectorOptions
         {
             ModelPath = _detector.ModelPath,
@@ -116,13 +116,31 @@ public sealed partial class EvalJob : IJob
         return Task.FromResult(RunOutcome.Ok);
     }
 
-    /// <summary>A VOC folder (has <c>Annotations/</c>) or a YOLO-txt folder (has <c>labels/</c>).</summary>
-    /// <exception cref="DatasetException">Neither, or the dataset is malformed.</exception>
-    public static DetectionDataset LoadDataset(string root, string? split, ILogger logger)
+    /// <summary>
+    /// A VOC folder (has <c>Annotations/</c>), a YOLO-txt folder (has <c>labels/</c>), or a video file with
+    /// per-frame truth in JSON lines (<paramref name="truth"/>, default the video's path with <c>.jsonl</c>).
+    /// </summary>
+    /// <exception cref="DatasetException">None of these, or the dataset is malformed.</exception>
+    public static DetectionDataset LoadDataset(string root, string? split, string? truth, ILogger logger)
     {
+        if (File.Exists(root))
+        {
+            if (split is not null)
+            {
+                throw new DatasetException(root, $"--split {split}: a video has no splits; every frame of it is scored.");
+            }
+
+            return VideoTruthDataset.Load(root, truth ?? VideoTruthDataset.DefaultTruthPath(root));
+        }
+
+        if (truth is not null)
+        {
+            throw new DatasetException(truth, "--truth goes with a video given as --data; a dataset folder carries its own annotations.");
+        }
+
         if (!Directory.Exists(root))
         {
-            throw new DatasetException(root, "no such folder. Pass a PASCAL VOC folder (Annotations/, JPEGImages/) or a YOLO-txt folder (images/, labels/).");
+            throw new DatasetException(root, "no such folder or file. Pass a PASCAL VOC folder (Annotations/, JPEGImages/), a YOLO-txt folder (images/, labels/), or a video with its truth (--truth FILE.jsonl).");
         }
 
         if (Directory.Exists(Path.Combine(root, "Annotations")))

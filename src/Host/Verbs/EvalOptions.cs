@@ -8,8 +8,11 @@ public sealed class EvalOptions
     /// <summary>The default score threshold for evaluation: low, so the precision-recall curve is complete.</summary>
     public const float DefaultScoreThreshold = 0.001f;
 
-    /// <summary>A PASCAL VOC folder (Annotations/, JPEGImages/) or a YOLO-txt folder (images/, labels/, a names file).</summary>
+    /// <summary>A PASCAL VOC folder (Annotations/, JPEGImages/), a YOLO-txt folder (images/, labels/, a names file), or a video file with <see cref="Truth"/>.</summary>
     public string? Data { get; set; }
+
+    /// <summary>The per-frame ground truth of a video given as <see cref="Data"/>: JSON lines in the annotate schema (default: the video's path with <c>.jsonl</c>).</summary>
+    public string? Truth { get; set; }
 
     /// <summary>The split to score: VOC <c>ImageSets/Main/&lt;split&gt;.txt</c> or YOLO <c>images/&lt;split&gt;/</c>. Default: test when the dataset has one, else every image.</summary>
     public string? Split { get; set; }

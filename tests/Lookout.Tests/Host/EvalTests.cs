@@ -121,6 +121,50 @@ public sealed partial class EvalTests
         Assert.InRange(json.RootElement.GetProperty("map50").GetDouble(), 0.6, 1.0);
     }
 
+    [Fact]
+    public async Task Eval_BundledYoloOnTheSampleVideo_ScoresEveryFrameAgainstItsTruth()
+    {
+        using var dir = new TempDir();
+
+        // The truth defaults to the video's path with .jsonl.
+        var (code, output, error) = await RunWithOutputAsync(
+            "eval", "--model", RepoPaths.Path("models", "lookout-yolo-shapes.onnx"), "--data", RepoPaths.Path("videos", "shapes-sample.mp4"),
+            "--json", dir.File("report.json"), "--device", "cpu");
+
+        Assert.True(code == 0, error);
+        Assert.Matches(SummaryLine(), output.TrimEnd().Split('\n')[^1]);
+        using var json = JsonDocument.Parse(File.ReadAllText(dir.File("report.json")));
+        Assert.Equal(250, json.RootElement.GetProperty("images").GetInt32());
+        // Frames paired with the wrong truth line would lose the objects that move; large ones are found.
+        var medium = json.RootElement.GetProperty("by_size").EnumerateArray().Single(s => s.GetProperty("size").GetString() == "32-96 px");
+        Assert.True(medium.GetProperty("ground_truths").GetInt32() >= 50, medium.ToString());
+        Assert.InRange(medium.GetProperty("map50").GetDouble(), 0.8, 1.0);
+    }
+
+    [Fact]
+    public async Task Eval_VideoWithSplit_FailsSayingAVideoHasNone()
+    {
+        var (code, error) = await CliRunner.RunAsync(
+            "eval", "--model", RepoPaths.Path("models", "lookout-yolo-shapes.onnx"), "--data", RepoPaths.Path("videos", "shapes-sample.mp4"), "--split", "test");
+
+        Assert.Equal(2, code);
+        Assert.Contains("a video has no splits", error);
+    }
+
+    [Fact]
+    public async Task Eval_VideoWithoutTruth_FailsNamingTheTruthFile()
+    {
+        using var dir = new TempDir();
+        var video = dir.File("clip.mp4");
+        File.Copy(RepoPaths.Path("videos", "shapes-sample.mp4"), video);
+
+        var (code, error) = await CliRunner.RunAsync("eval", "--model", RepoPaths.Path("models", "lookout-yolo-shapes.onnx"), "--data", video);
+
+        Assert.Equal(2, code);
+        Assert.Contains(dir.File("clip.jsonl"), error);
+        Assert.Contains("--truth", error);
+    }
+
     private static string? FindOnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
