@@ -14,7 +14,7 @@ internal static class TrainCommand
     public const string Usage =
         "lookout-train train --data VOC_DIR --out RUN_DIR [--arch yolo|ssd] [--epochs 60] [--batch 16] [--lr 0.002] [--imgsz 320] [--crop N] [--width 16]\n" +
         "                    [--seed 1] [--patience 12] [--max-steps N] [--val-images N] [--resume RUN_DIR] [--init CKPT --freeze backbone]\n" +
-        "lookout-train export --checkpoint CKPT --out MODEL.onnx [--arch yolo|ssd] [--imgsz 320|WxH] [--width 16] [--labels FILE]\n" +
+        "lookout-train export --checkpoint CKPT --out MODEL.onnx [--arch yolo|ssd] [--imgsz 320|WxH] [--width 16] [--labels FILE] [--score 0.25] [--iou 0.45]\n" +
         "                    (arch, imgsz and width default to the run's run.json beside the checkpoint, else yolo, 320, 16)";
 
     public static int Train(Arguments args, TextWriter output)
@@ -63,6 +63,8 @@ internal static class TrainCommand
         var (inputWidth, inputHeight) = ExportInput(args.String("imgsz"), run?.Imgsz ?? 320);
         var width = args.Int("width", run?.Width ?? 16, 4, 128);
         var labelsFile = args.String("labels");
+        var score = (float)args.Double("score", ModelCardWriter.ScoreThreshold, 0, 1);
+        var iou = (float)args.Double("iou", ModelCardWriter.IouThreshold, 0.01, 1);
         args.EnsureAllUsed();
         CheckInputSize(arch, inputWidth);
         CheckInputSize(arch, inputHeight);
@@ -86,7 +88,7 @@ internal static class TrainCommand
 
         OnnxExporter.Export(detector, path, labels);
         var card = ModelCardWriter.CardPath(path);
-        ModelCardWriter.Write(card, detector, labels, ModelCardWriter.TrainingFacts(checkpoint));
+        ModelCardWriter.Write(card, detector, labels, ModelCardWriter.TrainingFacts(checkpoint), score, iou);
         output.WriteLine($"wrote {path} ({detector.Layout} layout, {inputWidth}x{inputHeight}, {labels.Count} classes, {new FileInfo(path).Length / 1024.0:F0} KiB) and {card}");
         return 0;
     }

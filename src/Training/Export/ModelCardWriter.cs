@@ -13,14 +13,23 @@ namespace Lookout.Training.Export;
 /// </summary>
 internal static class ModelCardWriter
 {
+    /// <summary>The card's default display threshold (<c>export --score</c>).</summary>
     public const float ScoreThreshold = 0.25f;
+
+    /// <summary>The card's default NMS IoU (<c>export --iou</c>).</summary>
     public const float IouThreshold = 0.45f;
 
     /// <summary>The card's path for a model: the same name with <c>.json</c>.</summary>
     public static string CardPath(string modelPath) => Path.ChangeExtension(modelPath, ".json");
 
     /// <summary>Writes the card under a temporary name and renames it over any card already there.</summary>
-    public static void Write(string cardPath, ITrainableDetector detector, IReadOnlyList<string> labels, JsonObject? training)
+    public static void Write(
+        string cardPath,
+        ITrainableDetector detector,
+        IReadOnlyList<string> labels,
+        JsonObject? training,
+        float scoreThreshold = ScoreThreshold,
+        float iouThreshold = IouThreshold)
     {
         var labelArray = new JsonArray();
         foreach (var label in labels)
@@ -45,8 +54,8 @@ internal static class ModelCardWriter
                 ["pad"] = SamplePreparer.PadValue,
             },
             ["labels"] = labelArray,
-            ["score_threshold"] = ScoreThreshold,
-            ["iou_threshold"] = IouThreshold,
+            ["score_threshold"] = scoreThreshold,
+            ["iou_threshold"] = iouThreshold,
             ["architecture"] = detector.Architecture,
         };
         if (training is not null)

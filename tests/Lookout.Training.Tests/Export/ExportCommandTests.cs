@@ -30,6 +30,22 @@ public sealed class ExportCommandTests : IDisposable
         using var card = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(model, ".json")));
         Assert.Equal(160, card.RootElement.GetProperty("input").GetProperty("width").GetInt32());
         Assert.Equal(96, card.RootElement.GetProperty("input").GetProperty("height").GetInt32());
+        Assert.Equal(0.25, card.RootElement.GetProperty("score_threshold").GetDouble(), 6);
+        Assert.Equal(0.45, card.RootElement.GetProperty("iou_threshold").GetDouble(), 6);
+    }
+
+    [Fact]
+    public void Export_ScoreAndIou_WrittenAsTheCardsThresholds()
+    {
+        var checkpoint = SaveCheckpoint(DetectorArch.Yolo);
+        var model = Path.Combine(_root, "m.onnx");
+
+        var code = Run("--checkpoint", checkpoint, "--out", model, "--arch", "yolo", "--width", "8", "--imgsz", "128", "--score", "0.4", "--iou", "0.3");
+
+        Assert.Equal(0, code);
+        using var card = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(model, ".json")));
+        Assert.Equal(0.4, card.RootElement.GetProperty("score_threshold").GetDouble(), 6);
+        Assert.Equal(0.3, card.RootElement.GetProperty("iou_threshold").GetDouble(), 6);
     }
 
     [Theory]
