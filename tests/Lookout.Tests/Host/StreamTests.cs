@@ -15,6 +15,7 @@ public sealed class StreamTests
     {
         Skip.If(RtspTestServer.SkipReason is not null, RtspTestServer.SkipReason);
         Skip.If(LookoutProcess.HostAssembly is null, "src/Host is not built beside the tests");
+        Skip.If(LookoutProcess.SigintSkipReason is not null, LookoutProcess.SigintSkipReason);
         using var server = RtspTestServer.Start(width: 160, height: 120, fps: 10);
         var url = server.Url("viewer:s3cret");
         using var lookout = LookoutProcess.Start(null, "stream", url, "--device", "cpu", "--stall-timeout", "10s", "--metrics-interval", "0");
@@ -54,6 +55,7 @@ public sealed class StreamTests
     {
         Skip.If(RtspTestServer.SkipReason is not null, RtspTestServer.SkipReason);
         Skip.If(LookoutProcess.HostAssembly is null, "src/Host is not built beside the tests");
+        Skip.If(LookoutProcess.SigintSkipReason is not null, LookoutProcess.SigintSkipReason);
         using var server = RtspTestServer.Start(width: 160, height: 120, fps: 10);
         using var dir = new TempDir();
 

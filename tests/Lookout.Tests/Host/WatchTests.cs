@@ -58,6 +58,7 @@ public sealed class WatchTests
     {
         Skip.If(VirtualDisplay.Display is null, VirtualDisplay.SkipReason);
         Skip.If(LookoutProcess.HostAssembly is null, "src/Host is not built beside the tests");
+        Skip.If(LookoutProcess.SigintSkipReason is not null, LookoutProcess.SigintSkipReason);
         using var dir = new TempDir();
         using var lookout = LookoutProcess.Start(
             new Dictionary<string, string> { ["DISPLAY"] = VirtualDisplay.Display! },

@@ -24,6 +24,15 @@ public sealed partial class LookoutProcess : IDisposable
         _process.BeginOutputReadLine();
     }
 
+    /// <summary>
+    /// Why Ctrl+C cannot reach lookout from this test process, or null. A command a non-interactive shell
+    /// starts in the background (<c>cmd &amp;</c>) ignores SIGINT, and ignored signals are inherited, so lookout
+    /// would never see it (its ffmpeg children, which install their own handler, still would).
+    /// </summary>
+    public static string? SigintSkipReason { get; } = SigintIgnored()
+        ? "SIGINT is ignored by this test process (started in the background by a non-interactive shell) and so by lookout; run the tests in the foreground"
+        : null;
+
     /// <summary>The Host build beside this test build (same configuration), or null when it is not built.</summary>
     public static string? HostAssembly
     {
@@ -114,6 +123,19 @@ public sealed partial class LookoutProcess : IDisposable
         }
 
         return false;
+    }
+
+    private static bool SigintIgnored()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+            return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (SigInt - 1))) != 0;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Sends SIGINT to lookout's process group (lookout and the children it started), as Ctrl+C in a terminal does.</summary>
