@@ -29,7 +29,7 @@ public static class VideoTruthDataset
         }
 
         var names = new SortedDictionary<int, string>();
-        var frames = new List<(int Width, int Height, List<(int ClassId, string Label, BoxF Box, bool Difficult)> Objects)>();
+        var frames = new List<(int Width, int Height, AnnotatedObject[] Objects)>();
         var lineNumber = 0;
         foreach (var line in File.ReadLines(truthPath))
         {
@@ -64,11 +64,11 @@ public static class VideoTruthDataset
             videoPath,
             f.Width,
             f.Height,
-            [.. f.Objects.Select(o => new AnnotatedObject(o.ClassId, o.Label, o.Box, o.Difficult))])).ToArray();
+            f.Objects)).ToArray();
         return new DetectionDataset(videoPath, null, classNames, images, []) { VideoPath = videoPath };
     }
 
-    private static (int, int, List<(int, string, BoxF, bool)>) ParseLine(string path, int lineNumber, string line, int expectedFrame, SortedDictionary<int, string> names)
+    private static (int Width, int Height, AnnotatedObject[] Objects) ParseLine(string path, int lineNumber, string line, int expectedFrame, SortedDictionary<int, string> names)
     {
         try
         {
@@ -80,7 +80,7 @@ public static class VideoTruthDataset
                 throw new DatasetException(path, $"line {lineNumber}: frame {frame} where frame {expectedFrame} was expected (one line per frame, in order from 0).");
             }
 
-            var objects = new List<(int, string, BoxF, bool)>();
+            var objects = new List<AnnotatedObject>();
             foreach (var d in root.GetProperty("detections").EnumerateArray())
             {
                 var label = d.GetProperty("label").GetString() ?? throw new DatasetException(path, $"line {lineNumber}: a detection has a null label.");
@@ -103,10 +103,10 @@ public static class VideoTruthDataset
                 }
 
                 var difficult = d.TryGetProperty("difficult", out var flag) && flag.GetBoolean();
-                objects.Add((classId, label, new BoxF(box[0].GetSingle(), box[1].GetSingle(), box[2].GetSingle(), box[3].GetSingle()), difficult));
+                objects.Add(new AnnotatedObject(classId, label, new BoxF(box[0].GetSingle(), box[1].GetSingle(), box[2].GetSingle(), box[3].GetSingle()), difficult));
             }
 
-            return (root.GetProperty("width").GetInt32(), root.GetProperty("height").GetInt32(), objects);
+            return (root.GetProperty("width").GetInt32(), root.GetProperty("height").GetInt32(), [.. objects]);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
