@@ -3,7 +3,10 @@ using OpenCvSharp;
 
 namespace Lookout.Training.Synthetic;
 
-/// <summary>Writes a synthetic VOC dataset: images, LabelImg annotations, <c>labels.txt</c> and train/val/test splits.</summary>
+/// <summary>
+/// Writes a synthetic VOC dataset: images, LabelImg annotations, <c>labels.txt</c> and train/val/test splits,
+/// plus, when there are several image sizes, the test split by size (<c>test-640x480</c>…).
+/// </summary>
 public static class SyntheticDatasetWriter
 {
     /// <summary>
@@ -42,6 +45,7 @@ public static class SyntheticDatasetWriter
         ClassNameList.Write(Path.Combine(temp, VocDataset.LabelsFileName), ShapeClasses.Names);
 
         var perClass = new int[ShapeClasses.Names.Count];
+        var imageSizes = new Size[count];
         var done = 0;
         Parallel.For(
             0,
@@ -53,6 +57,7 @@ public static class SyntheticDatasetWriter
                 var (image, objects, quality) = SyntheticImageGenerator.Generate(seed, i, sizes);
                 using (image)
                 {
+                    imageSizes[i] = image.Size();
                     Cv2.ImWrite(Path.Combine(images, id + ".jpg"), image, new ImageEncodingParam(ImwriteFlags.JpegQuality, quality));
                     VocWriter.WriteAnnotation(Path.Combine(annotations, id + ".xml"), id + ".jpg", image.Width, image.Height, objects);
                 }
@@ -75,7 +80,17 @@ public static class SyntheticDatasetWriter
         var valCount = Math.Min(count - trainCount, (int)Math.Round(count * splitRatios.Val / total));
         VocWriter.WriteSplit(temp, "train", Sorted(ids[..trainCount]));
         VocWriter.WriteSplit(temp, "val", Sorted(ids[trainCount..(trainCount + valCount)]));
-        VocWriter.WriteSplit(temp, "test", Sorted(ids[(trainCount + valCount)..]));
+        var test = Sorted(ids[(trainCount + valCount)..]);
+        VocWriter.WriteSplit(temp, "test", test);
+        if (sizes.Count > 1)
+        {
+            // The test split by image size, so a model can be scored on each (eval --split test-1280x720).
+            var sizeOf = Enumerable.Range(0, count).ToDictionary(ImageId, i => imageSizes[i]);
+            foreach (var group in test.GroupBy(id => sizeOf[id]))
+            {
+                VocWriter.WriteSplit(temp, $"test-{group.Key.Width}x{group.Key.Height}", [.. group]);
+            }
+        }
 
         if (Directory.Exists(final))
         {

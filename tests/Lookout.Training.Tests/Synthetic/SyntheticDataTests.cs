@@ -54,6 +54,12 @@ public sealed class SyntheticDataTests : IDisposable
         Assert.Equal(["circle", "triangle", "square", "star", "hexagon", "cross"], ShapeClasses.Names);
         var splits = new[] { "train", "val", "test" }.Select(s => VocDataset.Load(dir, s)).ToList();
         Assert.Equal([12, 4, 4], splits.Select(s => s.Images.Count));
+        // The test split again, by image size.
+        var bySize = new[] { "test-320x240", "test-256x256" }.Select(s => VocDataset.ListSplits(dir).Contains(s) ? VocDataset.Load(dir, s) : null).ToList();
+        Assert.Equal(
+            splits[2].Images.Select(i => i.Id).Order(StringComparer.Ordinal),
+            bySize.Where(s => s is not null).SelectMany(s => s!.Images).Select(i => i.Id).Order(StringComparer.Ordinal));
+        Assert.All(bySize.Where(s => s is not null), s => Assert.All(s!.Images, i => Assert.Equal(s.Split, $"test-{i.Width}x{i.Height}")));
         Assert.Equal(20, splits.SelectMany(s => s.Images).Select(i => i.Id).Distinct().Count());
         var total = new int[6];
         foreach (var split in splits)
