@@ -13,9 +13,10 @@ internal static class TrainCommand
 {
     public const string Usage =
         "lookout-train train --data VOC_DIR --out RUN_DIR [--arch yolo|ssd] [--epochs 60] [--batch 16] [--lr 0.002] [--imgsz 320] [--crop N] [--width 16]\n" +
-        "                    [--seed 1] [--patience 12] [--max-steps N] [--val-images N] [--resume RUN_DIR] [--init CKPT --freeze backbone]\n" +
-        "lookout-train export --checkpoint CKPT --out MODEL.onnx [--arch yolo|ssd] [--imgsz 320|WxH] [--width 16] [--labels FILE] [--score 0.25] [--iou 0.45]\n" +
-        "                    (arch, imgsz and width default to the run's run.json beside the checkpoint, else yolo, 320, 16)";
+        "                    [--stem conv|patch] [--channels C4,C8,C16,C32,HEAD] [--seed 1] [--patience 12] [--max-steps N] [--val-images N] [--resume RUN_DIR] [--init CKPT --freeze backbone]\n" +
+        "lookout-train export --checkpoint CKPT --out MODEL.onnx [--arch yolo|ssd] [--imgsz 320|WxH] [--width 16] [--stem conv|patch]\n" +
+        "                    [--channels C4,C8,C16,C32,HEAD] [--labels FILE] [--score 0.25] [--iou 0.45]\n" +
+        "                    (arch, imgsz, width, stem and channels default to the run's run.json beside the checkpoint, else yolo, 320, 16, conv, proportional to width)";
 
     public static int Train(Arguments args, TextWriter output)
     {
@@ -26,7 +27,8 @@ internal static class TrainCommand
         }
 
         var resume = args.String("resume");
-        var arch = Arch(args) ?? (resume is null ? null : RunInfo.TryRead(resume)?.Arch) ?? DetectorArch.Yolo;
+        var resumed = resume is null ? null : RunInfo.TryRead(resume);
+        var arch = Arch(args) ?? resumed?.Arch ?? DetectorArch.Yolo;
         var options = new TrainingOptions
         {
             Data = args.RequiredString("data"),
@@ -38,7 +40,9 @@ internal static class TrainCommand
             LearningRate = args.Double("lr", 2e-3, 1e-6, 1),
             InputSize = args.Int("imgsz", 320, 64, 1280),
             Crop = args.Int("crop", 0, 0, 1280),
-            Width = args.Int("width", 16, 4, 128),
+            Width = args.Int("width", resumed?.Width ?? 16, 4, 128),
+            Stem = args.String("stem") ?? resumed?.Stem,
+            Channels = Channels(args) ?? resumed?.Channels,
             Seed = args.Int("seed", 1),
             Patience = args.Int("patience", 12, 1, 10_000),
             MaxSteps = args.Int("max-steps", 0, 0, int.MaxValue),
@@ -48,6 +52,7 @@ internal static class TrainCommand
             FreezeBackbone = freeze is not null,
         };
         args.EnsureAllUsed();
+        CheckShape(options.Width, options.Stem, options.Channels);
         CheckInputSize(arch, options.InputSize);
         CheckCrop(arch, options);
         new Trainer(options, output).Run();
@@ -62,6 +67,7 @@ internal static class TrainCommand
         var arch = Arch(args) ?? run?.Arch ?? DetectorArch.Yolo;
         var (inputWidth, inputHeight) = ExportInput(args.String("imgsz"), run?.Imgsz ?? 320);
         var width = args.Int("width", run?.Width ?? 16, 4, 128);
+        var shape = CheckShape(width, args.String("stem") ?? run?.Stem, Channels(args) ?? run?.Channels);
         var labelsFile = args.String("labels");
         var score = (float)args.Double("score", ModelCardWriter.ScoreThreshold, 0, 1);
         var iou = (float)args.Double("iou", ModelCardWriter.IouThreshold, 0.01, 1);
@@ -79,7 +85,7 @@ internal static class TrainCommand
         }
 
         var labels = labelsFile is null ? Synthetic.ShapeClasses.Names : Detection.Datasets.ClassNameList.Read(labelsFile);
-        using var detector = DetectorArch.Create(arch, labels.Count, width, Math.Max(inputWidth, inputHeight));
+        using var detector = DetectorArch.Create(arch, labels.Count, shape, Math.Max(inputWidth, inputHeight));
         detector.Module.load(checkpoint);
         if (detector is YoloTrainableDetector yolo)
         {
@@ -102,6 +108,38 @@ internal static class TrainCommand
         }
 
         return arch;
+    }
+
+    /// <summary><c>--channels C4,C8,C16,C32,HEAD</c>, or null when not given.</summary>
+    private static int[]? Channels(Arguments args)
+    {
+        var text = args.String("channels");
+        if (text is null)
+        {
+            return null;
+        }
+
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var channels = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (parts.Length != 5 || !int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out channels[i]) || channels[i] < 4 || channels[i] > 1024)
+            {
+                throw new UsageException($"--channels '{text}' must be five whole numbers from 4 to 1024, comma-separated: the channels at strides 4, 8, 16, 32 and of the heads.");
+            }
+        }
+
+        return channels;
+    }
+
+    private static Models.BackboneShape CheckShape(int width, string? stem, IReadOnlyList<int>? channels)
+    {
+        if (stem is not null && !Models.BackboneShape.Stems.Contains(stem))
+        {
+            throw new UsageException($"--stem '{stem}' must be {string.Join(" or ", Models.BackboneShape.Stems)}.");
+        }
+
+        return Models.BackboneShape.Create(width, stem, channels);
     }
 
     /// <summary><c>--imgsz N</c> (a square) or <c>--imgsz WxH</c>; absent, <paramref name="fallback"/> square.</summary>

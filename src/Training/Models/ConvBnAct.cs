@@ -30,7 +30,7 @@ internal sealed class ConvBnAct : nn.Module<Tensor, Tensor>
         _kernel = kernel;
         _stride = stride;
         _groups = groups;
-        conv = nn.Conv2d(inChannels, outChannels, kernel, stride: stride, padding: kernel / 2, groups: groups, bias: false);
+        conv = nn.Conv2d(inChannels, outChannels, kernel, stride: stride, padding: Padding(kernel, stride), groups: groups, bias: false);
         bn = nn.BatchNorm2d(outChannels);
         RegisterComponents();
     }
@@ -60,7 +60,7 @@ internal sealed class ConvBnAct : nn.Module<Tensor, Tensor>
         var bias = bn.bias! - bn.running_mean! * scale;
         var w = g.Initializer(GetName() + "_w", weight.contiguous().data<float>().ToArray(), weight.shape);
         var b = g.Initializer(GetName() + "_b", bias.contiguous().data<float>().ToArray(), bias.shape);
-        var pad = _kernel / 2;
+        var pad = Padding(_kernel, _stride);
         var y = g.Node(
             "Conv",
             [input, w, b],
@@ -70,4 +70,7 @@ internal sealed class ConvBnAct : nn.Module<Tensor, Tensor>
             OnnxGraphBuilder.Int("group", _groups));
         return _relu ? g.Node("Relu", [y]) : y;
     }
+
+    /// <summary>"Same" padding, except none when the kernel equals the stride (non-overlapping patches).</summary>
+    private static int Padding(int kernel, int stride) => kernel == stride ? 0 : kernel / 2;
 }

@@ -39,6 +39,11 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
     private readonly int _classes;
 
     public SsdShapesNet(int classes, int width = 16, int inputSize = 320)
+        : this(classes, BackboneShape.FromWidth(width), inputSize)
+    {
+    }
+
+    public SsdShapesNet(int classes, BackboneShape shape, int inputSize = 320)
         : base("ssd_shapes")
     {
         if (inputSize % 64 != 0)
@@ -48,17 +53,13 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
 
         _classes = classes;
         InputSize = inputSize;
-        int c2 = width * 2, c3 = width * 3, c4 = width * 6, c5 = width * 8, ch = width * 4;
-        stem = new ConvBnAct("stem", 3, width, 3, 2);
-        stage2 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s2a", width, c2, 2), new DepthwiseSeparable("s2b", c2, c2, 1));
-        stage3 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s3a", c2, c3, 2), new DepthwiseSeparable("s3b", c3, c3, 1), new DepthwiseSeparable("s3c", c3, c3, 1));
-        stage4 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s4a", c3, c4, 2), new DepthwiseSeparable("s4b", c4, c4, 1), new DepthwiseSeparable("s4c", c4, c4, 1));
-        stage5 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s5a", c4, c5, 2), new DepthwiseSeparable("s5b", c5, c5, 1));
-        stage6 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s6a", c5, c5, 2));
-        int[] levelChannels = [c3, c4, c5, c5];
-        ssdHeads = new ModuleList<DepthwiseSeparable>([.. levelChannels.Select((c, i) => new DepthwiseSeparable($"ssd_head{i}", c, ch, 1))]);
-        locOut = new ModuleList<Conv2d>([.. Levels.Select(l => nn.Conv2d(ch, 4 * l.PerCell, 1))]);
-        confOut = new ModuleList<Conv2d>([.. Levels.Select(l => nn.Conv2d(ch, (classes + 1) * l.PerCell, 1))]);
+        Shape = shape;
+        (stem, stage2, stage3, stage4, stage5) = shape.Build();
+        stage6 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s6a", shape.C32, shape.C32, 2));
+        int[] levelChannels = [shape.C8, shape.C16, shape.C32, shape.C32];
+        ssdHeads = new ModuleList<DepthwiseSeparable>([.. levelChannels.Select((c, i) => new DepthwiseSeparable($"ssd_head{i}", c, shape.Head, 1))]);
+        locOut = new ModuleList<Conv2d>([.. Levels.Select(l => nn.Conv2d(shape.Head, 4 * l.PerCell, 1))]);
+        confOut = new ModuleList<Conv2d>([.. Levels.Select(l => nn.Conv2d(shape.Head, (classes + 1) * l.PerCell, 1))]);
         RegisterComponents();
 
         Priors = SsdPriors.Generate(inputSize, Levels);
@@ -66,6 +67,9 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
     }
 
     public int InputSize { get; }
+
+    /// <summary>The backbone's stem and channels.</summary>
+    public BackboneShape Shape { get; }
 
     /// <summary>Object classes, without background.</summary>
     public int Classes => _classes;

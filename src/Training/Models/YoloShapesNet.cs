@@ -27,21 +27,22 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
     private readonly Dictionary<(int Width, int Height), (float[] Centers, float[] Strides)> _anchors = [];
 
     public YoloShapesNet(int classes, int width = 16, int inputSize = 320)
+        : this(classes, BackboneShape.FromWidth(width), inputSize)
+    {
+    }
+
+    public YoloShapesNet(int classes, BackboneShape shape, int inputSize = 320)
         : base("yolo_shapes")
     {
         _classes = classes;
         InputSize = inputSize;
         ExportInput = (inputSize, inputSize);
-        int c2 = width * 2, c3 = width * 3, c4 = width * 6, c5 = width * 8, ch = width * 4;
-        stem = new ConvBnAct("stem", 3, width, 3, 2);
-        stage2 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s2a", width, c2, 2), new DepthwiseSeparable("s2b", c2, c2, 1));
-        stage3 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s3a", c2, c3, 2), new DepthwiseSeparable("s3b", c3, c3, 1), new DepthwiseSeparable("s3c", c3, c3, 1));
-        stage4 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s4a", c3, c4, 2), new DepthwiseSeparable("s4b", c4, c4, 1), new DepthwiseSeparable("s4c", c4, c4, 1));
-        stage5 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s5a", c4, c5, 2), new DepthwiseSeparable("s5b", c5, c5, 1));
-        int[] levelChannels = [c3, c4, c5];
-        heads = new ModuleList<DepthwiseSeparable>([.. levelChannels.Select((c, i) => new DepthwiseSeparable($"head{i}", c, ch, 1))]);
-        boxOut = new ModuleList<Conv2d>([.. levelChannels.Select(_ => nn.Conv2d(ch, 4, 1))]);
-        clsOut = new ModuleList<Conv2d>([.. levelChannels.Select(_ => nn.Conv2d(ch, classes, 1))]);
+        Shape = shape;
+        (stem, stage2, stage3, stage4, stage5) = shape.Build();
+        int[] levelChannels = [shape.C8, shape.C16, shape.C32];
+        heads = new ModuleList<DepthwiseSeparable>([.. levelChannels.Select((c, i) => new DepthwiseSeparable($"head{i}", c, shape.Head, 1))]);
+        boxOut = new ModuleList<Conv2d>([.. levelChannels.Select(_ => nn.Conv2d(shape.Head, 4, 1))]);
+        clsOut = new ModuleList<Conv2d>([.. levelChannels.Select(_ => nn.Conv2d(shape.Head, classes, 1))]);
         RegisterComponents();
         using (no_grad())
         {
@@ -53,6 +54,9 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
         }
 
     }
+
+    /// <summary>The backbone's stem and channels.</summary>
+    public BackboneShape Shape { get; }
 
     /// <summary>The side of the square input it trains and validates at.</summary>
     public int InputSize { get; }

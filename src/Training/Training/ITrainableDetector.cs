@@ -1,4 +1,5 @@
 using Lookout.Training.Export;
+using Lookout.Training.Models;
 using static TorchSharp.torch;
 using DetectedObject = Lookout.Detection.Detection;
 
@@ -61,10 +62,12 @@ internal static class DetectorArch
     /// <summary>The multiple the input size must be: the network's coarsest stride.</summary>
     public static int InputMultiple(string arch) => arch == Ssd ? 64 : 32;
 
-    public static ITrainableDetector Create(string arch, int classes, int width, int inputSize) => arch switch
+    public static ITrainableDetector Create(string arch, int classes, int width, int inputSize) => Create(arch, classes, BackboneShape.FromWidth(width), inputSize);
+
+    public static ITrainableDetector Create(string arch, int classes, BackboneShape shape, int inputSize) => arch switch
     {
-        Yolo => new YoloTrainableDetector(classes, width, inputSize),
-        Ssd => new SsdTrainableDetector(classes, width, inputSize),
+        Yolo => new YoloTrainableDetector(classes, shape, inputSize),
+        Ssd => new SsdTrainableDetector(classes, shape, inputSize),
         _ => throw new ArgumentException($"unknown architecture '{arch}'; expected {string.Join(" or ", Names)}.", nameof(arch)),
     };
 

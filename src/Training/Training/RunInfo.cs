@@ -34,6 +34,12 @@ internal sealed record RunInfo
 
     public int Width { get; init; }
 
+    /// <summary>The backbone's stem; null: <c>conv</c> (runs before the stem could be chosen).</summary>
+    public string? Stem { get; init; }
+
+    /// <summary>Channels at strides 4, 8, 16, 32 and of the heads; null: proportional to <see cref="Width"/>.</summary>
+    public IReadOnlyList<int>? Channels { get; init; }
+
     public int Epochs { get; init; }
 
     public int Batch { get; init; }
@@ -58,6 +64,8 @@ internal sealed record RunInfo
         Imgsz = o.InputSize,
         Crop = o.Crop > 0 ? o.Crop : null,
         Width = o.Width,
+        Stem = o.Stem,
+        Channels = o.Channels,
         Epochs = o.Epochs,
         Batch = o.BatchSize,
         Lr = o.LearningRate,

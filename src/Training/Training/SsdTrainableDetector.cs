@@ -14,15 +14,19 @@ internal sealed class SsdTrainableDetector : ITrainableDetector
     private readonly MultiBoxLoss _loss;
 
     public SsdTrainableDetector(int classes, int width, int inputSize)
+        : this(classes, BackboneShape.FromWidth(width), inputSize)
     {
-        _net = new SsdShapesNet(classes, width, inputSize);
+    }
+
+    public SsdTrainableDetector(int classes, BackboneShape shape, int inputSize)
+    {
+        _net = new SsdShapesNet(classes, shape, inputSize);
         _loss = new MultiBoxLoss(_net);
-        Width = width;
     }
 
     public SsdShapesNet Net => _net;
 
-    public int Width { get; }
+    public BackboneShape Shape => _net.Shape;
 
     public string Arch => DetectorArch.Ssd;
 
@@ -45,7 +49,7 @@ internal sealed class SsdTrainableDetector : ITrainableDetector
             var scales = string.Join('/', levels.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Scale:0.###}")));
             return string.Create(
                 CultureInfo.InvariantCulture,
-                $"SSD, depthwise-separable backbone, width {Width}, {levels.Count} feature maps at strides {string.Join('/', levels.Select(l => l.Stride))}, {_net.PriorCount} priors ({levels[0].PerCell} per cell: aspect ratios 1:1, {ratios} and an extra 1:1 scale; scales {scales}), variances 0.1/0.2, {_net.ParameterCount()} parameters");
+                $"SSD, depthwise-separable backbone ({Shape.Describe()}), {levels.Count} feature maps at strides {string.Join('/', levels.Select(l => l.Stride))}, {_net.PriorCount} priors ({levels[0].PerCell} per cell: aspect ratios 1:1, {ratios} and an extra 1:1 scale; scales {scales}), variances 0.1/0.2, {_net.ParameterCount()} parameters");
         }
     }
 
@@ -79,7 +83,7 @@ internal sealed class SsdTrainableDetector : ITrainableDetector
         var total = _net.state_dict().Count;
         if (count == 0)
         {
-            throw new InvalidDataException($"{checkpoint}: no tensor of it fits this SSD network (--arch ssd --width {Width}); pass an SSD or YOLO checkpoint of the same width.");
+            throw new InvalidDataException($"{checkpoint}: no tensor of it fits this SSD network ({Shape.Describe()}); pass an SSD or YOLO checkpoint of the same backbone (--width, --stem, --channels).");
         }
 
         log.WriteLine($"initialized {count} of {total} tensors from {checkpoint}");

@@ -44,7 +44,7 @@ internal sealed class Trainer
         Directory.CreateDirectory(_o.Output);
         var train = VocDataset.Load(_o.Data, "train");
         var val = VocDataset.ListSplits(_o.Data).Contains("val") ? VocDataset.Load(_o.Data, "val") : null;
-        using var detector = DetectorArch.Create(_o.Arch, train.ClassNames.Count, _o.Width, _o.InputSize);
+        using var detector = DetectorArch.Create(_o.Arch, train.ClassNames.Count, _o.Shape, _o.InputSize);
         var net = detector.Module;
         var records = new List<EpochRecord>();
         var startEpoch = 0;

@@ -1,3 +1,5 @@
+using Lookout.Training.Models;
+
 namespace Lookout.Training.Training;
 
 /// <summary>What <c>lookout-train train</c> was asked to do.</summary>
@@ -32,6 +34,14 @@ internal sealed record TrainingOptions
     public int TrainSize => Crop > 0 ? Crop : InputSize;
 
     public int Width { get; init; } = 16;
+
+    /// <summary>The backbone's stem (<see cref="BackboneShape.Stems"/>; null: <c>conv</c>).</summary>
+    public string? Stem { get; init; }
+
+    /// <summary>Channels at strides 4, 8, 16, 32 and of the heads (null: proportional to <see cref="Width"/>).</summary>
+    public IReadOnlyList<int>? Channels { get; init; }
+
+    public BackboneShape Shape => BackboneShape.Create(Width, Stem, Channels);
 
     public int Seed { get; init; } = 1;
 

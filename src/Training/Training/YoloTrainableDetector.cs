@@ -14,15 +14,19 @@ internal sealed class YoloTrainableDetector : ITrainableDetector
     private readonly YoloLoss _loss;
 
     public YoloTrainableDetector(int classes, int width, int inputSize)
+        : this(classes, BackboneShape.FromWidth(width), inputSize)
     {
-        _net = new YoloShapesNet(classes, width, inputSize);
+    }
+
+    public YoloTrainableDetector(int classes, BackboneShape shape, int inputSize)
+    {
+        _net = new YoloShapesNet(classes, shape, inputSize);
         _loss = new YoloLoss(_net);
-        Width = width;
     }
 
     public YoloShapesNet Net => _net;
 
-    public int Width { get; }
+    public BackboneShape Shape => _net.Shape;
 
     public string Arch => DetectorArch.Yolo;
 
@@ -38,7 +42,7 @@ internal sealed class YoloTrainableDetector : ITrainableDetector
 
     public string Architecture => string.Create(
         CultureInfo.InvariantCulture,
-        $"anchor-free YOLOv8-style, strides {string.Join('/', YoloShapesNet.Strides)}, depthwise-separable backbone, width {Width}, {_net.AnchorCount} grid points, {_net.parameters().Sum(p => p.numel())} parameters");
+        $"anchor-free YOLOv8-style, strides {string.Join('/', YoloShapesNet.Strides)}, depthwise-separable backbone ({Shape.Describe()}), {_net.AnchorCount} grid points, {_net.parameters().Sum(p => p.numel())} parameters");
 
     public (Tensor Total, Tensor Cls, Tensor Box) Loss(Tensor input, IReadOnlyList<TrainingSample> samples)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lookout.Training.Cli;
+using Lookout.Training.Models;
 using Lookout.Training.Training;
 using Microsoft.ML.OnnxRuntime;
 
@@ -57,6 +58,45 @@ public sealed class ExportCommandTests : IDisposable
         var checkpoint = SaveCheckpoint(arch);
 
         var error = Assert.Throws<UsageException>(() => Run("--checkpoint", checkpoint, "--out", Path.Combine(_root, "m.onnx"), "--arch", arch, "--width", "8", "--imgsz", imgsz));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_root, "m.onnx")));
+    }
+
+    [Fact]
+    public void Export_RunWithPatchStemAndChannels_BuildsThatNetworkFromRunJson()
+    {
+        TorchRuntime.Initialize();
+        var run = Path.Combine(_root, "run");
+        Directory.CreateDirectory(run);
+        var shape = BackboneShape.Create(8, "patch", [16, 24, 40, 48, 16]);
+        using (var detector = DetectorArch.Create(DetectorArch.Yolo, 6, shape, 128))
+        {
+            detector.Module.save(Path.Combine(run, "best.ckpt"));
+        }
+
+        new RunInfo { Arch = DetectorArch.Yolo, Imgsz = 128, Width = 8, Stem = "patch", Channels = [16, 24, 40, 48, 16] }.Write(run);
+        var model = Path.Combine(_root, "patch.onnx");
+
+        // Loading the checkpoint into any other shape fails, so success means run.json's shape was built.
+        var code = Run("--checkpoint", Path.Combine(run, "best.ckpt"), "--out", model);
+
+        Assert.Equal(0, code);
+        using var session = new InferenceSession(model);
+        Assert.Equal([1, 3, 128, 128], session.InputMetadata["images"].Dimensions);
+        using var card = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(model, ".json")));
+        Assert.Contains("4x4 stride-4 patch stem, channels 16/24/40/48", card.RootElement.GetProperty("architecture").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--stem", "pixel", "--stem 'pixel' must be conv or patch")]
+    [InlineData("--channels", "16,24,40,48", "--channels '16,24,40,48' must be five whole numbers from 4 to 1024")]
+    [InlineData("--channels", "16,24,40,48,2", "--channels '16,24,40,48,2' must be five whole numbers from 4 to 1024")]
+    public void Export_BadStemOrChannels_UsageErrorNamingIt(string option, string value, string expected)
+    {
+        var checkpoint = SaveCheckpoint(DetectorArch.Yolo);
+
+        var error = Assert.Throws<UsageException>(() => Run("--checkpoint", checkpoint, "--out", Path.Combine(_root, "m.onnx"), "--width", "8", option, value));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_root, "m.onnx")));

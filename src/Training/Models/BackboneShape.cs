@@ -1,0 +1,78 @@
+using System.Globalization;
+using TorchSharp.Modules;
+
+namespace Lookout.Training.Models;
+
+/// <summary>
+/// The depthwise-separable backbone both shapes networks share, as numbers: its stem and the channels at
+/// strides 4, 8, 16 and 32 and of the detection heads. The <c>conv</c> stem is a 3×3 stride-2 convolution
+/// to <see cref="StemChannels"/> followed by a stride-2 block to <see cref="C4"/>; the <c>patch</c> stem is
+/// one 4×4 stride-4 convolution over non-overlapping patches straight to <see cref="C4"/> — cheaper on the
+/// CPU (the 3-channel full-resolution convolution was the network's costliest node), which leaves time for
+/// wider stages at strides 8 to 32 within the same latency.
+/// </summary>
+internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int C8, int C16, int C32, int Head)
+{
+    public const string ConvStem = "conv";
+    public const string PatchStem = "patch";
+
+    public static IReadOnlyList<string> Stems { get; } = [ConvStem, PatchStem];
+
+    /// <summary>The original proportions: a <c>conv</c> stem of <paramref name="width"/>, then 2, 3, 6 and 8 × width, heads 4 × width.</summary>
+    public static BackboneShape FromWidth(int width) => new(ConvStem, width, 2 * width, 3 * width, 6 * width, 8 * width, 4 * width);
+
+    /// <summary>
+    /// <paramref name="width"/>'s proportions with the given <paramref name="stem"/> and, when given,
+    /// <paramref name="channels"/> (C4, C8, C16, C32, heads) in place of the proportional ones.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown stem, or not five channel counts from 4 to 1024.</exception>
+    public static BackboneShape Create(int width, string? stem, IReadOnlyList<int>? channels)
+    {
+        var shape = FromWidth(width);
+        if (stem is not null)
+        {
+            if (!Stems.Contains(stem))
+            {
+                throw new ArgumentException($"stem '{stem}' must be {string.Join(" or ", Stems)}.", nameof(stem));
+            }
+
+            shape = shape with { Stem = stem };
+        }
+
+        if (channels is not null)
+        {
+            if (channels.Count != 5 || channels.Any(c => c < 4 || c > 1024))
+            {
+                throw new ArgumentException($"channels '{string.Join(',', channels)}' must be five counts from 4 to 1024: strides 4, 8, 16, 32 and the heads.", nameof(channels));
+            }
+
+            shape = shape with { C4 = channels[0], C8 = channels[1], C16 = channels[2], C32 = channels[3], Head = channels[4] };
+        }
+
+        return shape;
+    }
+
+    /// <summary>C4, C8, C16, C32 and the heads, as <c>--channels</c> takes them.</summary>
+    public IReadOnlyList<int> Channels => [C4, C8, C16, C32, Head];
+
+    /// <summary>For the model card: the stem and the channels per stride.</summary>
+    public string Describe() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{(Stem == PatchStem ? "4x4 stride-4 patch stem" : $"3x3 stride-2 stem of {StemChannels}")}, channels {C4}/{C8}/{C16}/{C32} at strides 4/8/16/32, heads {Head}");
+
+    /// <summary>
+    /// The stem and stages 2 (stride 4) to 5 (stride 32). Module names are the same for both stems where the
+    /// layers are (<c>stem</c>, <c>s2b</c>, <c>s3a</c> …), so checkpoints of one shape load into the same shape
+    /// of either network.
+    /// </summary>
+    public (ConvBnAct Stem, ModuleList<DepthwiseSeparable> Stage2, ModuleList<DepthwiseSeparable> Stage3, ModuleList<DepthwiseSeparable> Stage4, ModuleList<DepthwiseSeparable> Stage5) Build()
+    {
+        var (stem, stage2) = Stem == PatchStem
+            ? (new ConvBnAct("stem", 3, C4, 4, 4), new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s2b", C4, C4, 1)))
+            : (new ConvBnAct("stem", 3, StemChannels, 3, 2), new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s2a", StemChannels, C4, 2), new DepthwiseSeparable("s2b", C4, C4, 1)));
+        var stage3 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s3a", C4, C8, 2), new DepthwiseSeparable("s3b", C8, C8, 1), new DepthwiseSeparable("s3c", C8, C8, 1));
+        var stage4 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s4a", C8, C16, 2), new DepthwiseSeparable("s4b", C16, C16, 1), new DepthwiseSeparable("s4c", C16, C16, 1));
+        var stage5 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s5a", C16, C32, 2), new DepthwiseSeparable("s5b", C32, C32, 1));
+        return (stem, stage2, stage3, stage4, stage5);
+    }
+}

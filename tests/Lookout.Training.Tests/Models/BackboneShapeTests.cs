@@ -1,0 +1,78 @@
+using Lookout.Training.Models;
+using Lookout.Training.Training;
+using static TorchSharp.torch;
+
+namespace Lookout.Training.Tests.Models;
+
+public sealed class BackboneShapeTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "lookout-backbone-" + Guid.NewGuid().ToString("N"));
+
+    public BackboneShapeTests() => Directory.CreateDirectory(_root);
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void Create_NoStemOrChannels_KeepsTheWidthsProportions()
+    {
+        var shape = BackboneShape.Create(16, null, null);
+
+        Assert.Equal(new BackboneShape("conv", 16, 32, 48, 96, 128, 64), shape);
+    }
+
+    [Fact]
+    public void Create_PatchStemAndChannels_TakesThem()
+    {
+        var shape = BackboneShape.Create(16, "patch", [32, 64, 128, 160, 64]);
+
+        Assert.Equal("patch", shape.Stem);
+        Assert.Equal([32, 64, 128, 160, 64], shape.Channels);
+    }
+
+    [Theory]
+    [InlineData("pixel", null)]
+    [InlineData(null, new[] { 16, 24, 40, 48 })]
+    [InlineData(null, new[] { 16, 24, 40, 48, 2000 })]
+    public void Create_UnknownStemOrBadChannels_Throws(string? stem, int[]? channels)
+    {
+        Assert.Throws<ArgumentException>(() => BackboneShape.Create(8, stem, channels));
+    }
+
+    [Theory]
+    [InlineData("conv")]
+    [InlineData("patch")]
+    public void Forward_EitherStem_OneOutputPerGridPointAtStrides8To32(string stem)
+    {
+        TorchRuntime.Initialize();
+        using var net = new YoloShapesNet(6, BackboneShape.Create(8, stem, null), inputSize: 64);
+        net.eval();
+        using var input = rand(2, 3, 96, 160);
+
+        var (distances, logits) = net.forward(input);
+
+        Assert.Equal([2, 4, 20 * 12 + 10 * 6 + 5 * 3], distances.shape);
+        Assert.Equal([2, 6, 20 * 12 + 10 * 6 + 5 * 3], logits.shape);
+        distances.Dispose();
+        logits.Dispose();
+    }
+
+    [Fact]
+    public void Initialize_SsdFromYoloCheckpointOfTheSamePatchShape_LoadsTheWholeBackbone()
+    {
+        TorchRuntime.Initialize();
+        var shape = BackboneShape.Create(8, "patch", [16, 24, 40, 48, 16]);
+        var checkpoint = Path.Combine(_root, "yolo.ckpt");
+        using (var yolo = new YoloTrainableDetector(6, shape, 128))
+        {
+            yolo.Module.save(checkpoint);
+        }
+
+        using var ssd = new SsdTrainableDetector(6, shape, 128);
+        var log = new StringWriter();
+
+        ssd.Initialize(checkpoint, log);
+
+        // stem (conv weight + BatchNorm weight, bias, running mean, variance, batch count) and 9 blocks of 2 such layers, stages 2 to 5.
+        Assert.StartsWith($"initialized {6 + 9 * 2 * 6} of ", log.ToString(), StringComparison.Ordinal);
+    }
+}
