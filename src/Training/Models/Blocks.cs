@@ -30,11 +30,16 @@ internal static class Blocks
     }
 
     /// <summary>A 1×1 convolution with bias (an output head) as an ONNX Conv.</summary>
-    public static string EmitConv1x1(OnnxGraphBuilder g, Conv2d conv, string input, string hint)
+    public static string EmitConv1x1(OnnxGraphBuilder g, Conv2d conv, string input, string hint) => EmitConv1x1(g, [conv], input, hint);
+
+    /// <summary>1×1 convolutions with bias over the same input as one ONNX Conv whose output channels are theirs, in order.</summary>
+    public static string EmitConv1x1(OnnxGraphBuilder g, IReadOnlyList<Conv2d> convs, string input, string hint)
     {
         using var noGrad = no_grad();
-        var w = g.Initializer(hint + "_w", conv.weight!.contiguous().data<float>().ToArray(), conv.weight.shape);
-        var b = g.Initializer(hint + "_b", conv.bias!.contiguous().data<float>().ToArray(), conv.bias.shape);
+        var inChannels = convs[0].weight!.shape[1];
+        var outChannels = convs.Sum(c => c.weight!.shape[0]);
+        var w = g.Initializer(hint + "_w", [.. convs.SelectMany(c => c.weight!.contiguous().data<float>().ToArray())], outChannels, inChannels, 1, 1);
+        var b = g.Initializer(hint + "_b", [.. convs.SelectMany(c => c.bias!.contiguous().data<float>().ToArray())], outChannels);
         return g.Node("Conv", [input, w, b], OnnxGraphBuilder.Ints("kernel_shape", 1, 1));
     }
 }

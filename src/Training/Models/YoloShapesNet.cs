@@ -169,17 +169,22 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
         var p5 = Blocks.Emit(g, stage5, p4);
         string[] levels = [p3, p4, p5];
         var flat = g.Int64Initializer("flat_shape", [1, 0, -1]);
-        var boxes = new string[levels.Length];
-        var logits = new string[levels.Length];
+        var outputs = new string[levels.Length];
         for (var i = 0; i < levels.Length; i++)
         {
+            // The box and class convolutions read the same features: one Conv with both outputs' filters
+            // costs less than two on the CPU (each is padded to a multiple of 8 output channels).
             var h = heads[i].Emit(g, levels[i]);
-            boxes[i] = g.Node("Reshape", [Blocks.EmitConv1x1(g, boxOut[i], h, $"box{i}"), flat]);
-            logits[i] = g.Node("Reshape", [Blocks.EmitConv1x1(g, clsOut[i], h, $"cls{i}"), flat]);
+            outputs[i] = g.Node("Reshape", [Blocks.EmitConv1x1(g, [boxOut[i], clsOut[i]], h, $"out{i}"), flat]);
         }
 
-        var distances = EmitSoftplus(g, g.Node("Concat", boxes, OnnxGraphBuilder.Int("axis", 2)));
-        var scores = g.Node("Sigmoid", [g.Node("Concat", logits, OnnxGraphBuilder.Int("axis", 2))]);
+        var raw = g.Node("Concat", outputs, OnnxGraphBuilder.Int("axis", 2));
+        var axis = g.Int64Initializer("axis1", [1]);
+        var start = g.Int64Initializer("start0", [0]);
+        var boxEnd = g.Int64Initializer("end4", [4]);
+        var clsEnd = g.Int64Initializer("end_cls", [4 + _classes]);
+        var distances = EmitSoftplus(g, g.Node("Slice", [raw, start, boxEnd, axis]));
+        var scores = g.Node("Sigmoid", [g.Node("Slice", [raw, boxEnd, clsEnd, axis])]);
         var (matrix, offset) = DecodeConstants(anchors);
         var scaled = g.Node("Mul", [distances, g.Initializer("strides", anchors.Strides, 1, 1, n)]);
         var decoded = g.Node("Add", [g.Node("MatMul", [g.Initializer("decode", matrix, 4, 4), scaled]), g.Initializer("anchors", offset, 1, 4, n)]);
