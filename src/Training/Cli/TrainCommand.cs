@@ -13,10 +13,11 @@ internal static class TrainCommand
 {
     public const string Usage =
         "lookout-train train --data VOC_DIR --out RUN_DIR [--arch yolo|ssd] [--epochs 60] [--batch 16] [--lr 0.002] [--imgsz 320] [--crop N] [--width 16]\n" +
-        "                    [--stem conv|patch] [--channels C4,C8,C16,C32,HEAD] [--seed 1] [--patience 12] [--max-steps N] [--val-images N] [--resume RUN_DIR] [--init CKPT --freeze backbone]\n" +
+        "                    [--stem conv|patch] [--channels C4,C8,C16,C32,HEAD] [--stride4-blocks 1]\n" +
+        "                    [--seed 1] [--patience 12] [--max-steps N] [--val-images N] [--resume RUN_DIR] [--init CKPT --freeze backbone]\n" +
         "lookout-train export --checkpoint CKPT --out MODEL.onnx [--arch yolo|ssd] [--imgsz 320|WxH] [--width 16] [--stem conv|patch]\n" +
-        "                    [--channels C4,C8,C16,C32,HEAD] [--labels FILE] [--score 0.25] [--iou 0.45]\n" +
-        "                    (arch, imgsz, width, stem and channels default to the run's run.json beside the checkpoint, else yolo, 320, 16, conv, proportional to width)";
+        "                    [--channels C4,C8,C16,C32,HEAD] [--stride4-blocks 1] [--labels FILE] [--score 0.25] [--iou 0.45]\n" +
+        "                    (arch, imgsz, width, stem, channels and stride-4 blocks default to the run's run.json beside the checkpoint, else yolo, 320, 16, conv, proportional to width)";
 
     public static int Train(Arguments args, TextWriter output)
     {
@@ -43,6 +44,7 @@ internal static class TrainCommand
             Width = args.Int("width", resumed?.Width ?? 16, 4, 128),
             Stem = args.String("stem") ?? resumed?.Stem,
             Channels = Channels(args) ?? resumed?.Channels,
+            Stride4Blocks = Stride4Blocks(args) ?? resumed?.Stride4Blocks,
             Seed = args.Int("seed", 1),
             Patience = args.Int("patience", 12, 1, 10_000),
             MaxSteps = args.Int("max-steps", 0, 0, int.MaxValue),
@@ -52,7 +54,7 @@ internal static class TrainCommand
             FreezeBackbone = freeze is not null,
         };
         args.EnsureAllUsed();
-        CheckShape(options.Width, options.Stem, options.Channels);
+        CheckShape(options.Width, options.Stem, options.Channels, options.Stride4Blocks);
         CheckInputSize(arch, options.InputSize);
         CheckCrop(arch, options);
         new Trainer(options, output).Run();
@@ -67,7 +69,7 @@ internal static class TrainCommand
         var arch = Arch(args) ?? run?.Arch ?? DetectorArch.Yolo;
         var (inputWidth, inputHeight) = ExportInput(args.String("imgsz"), run?.Imgsz ?? 320);
         var width = args.Int("width", run?.Width ?? 16, 4, 128);
-        var shape = CheckShape(width, args.String("stem") ?? run?.Stem, Channels(args) ?? run?.Channels);
+        var shape = CheckShape(width, args.String("stem") ?? run?.Stem, Channels(args) ?? run?.Channels, Stride4Blocks(args) ?? run?.Stride4Blocks);
         var labelsFile = args.String("labels");
         var score = (float)args.Double("score", ModelCardWriter.ScoreThreshold, 0, 1);
         var iou = (float)args.Double("iou", ModelCardWriter.IouThreshold, 0.01, 1);
@@ -132,14 +134,17 @@ internal static class TrainCommand
         return channels;
     }
 
-    private static Models.BackboneShape CheckShape(int width, string? stem, IReadOnlyList<int>? channels)
+    private static int? Stride4Blocks(Arguments args) =>
+        args.String("stride4-blocks") is null ? null : args.Int("stride4-blocks", 1, 0, Models.BackboneShape.MaxStride4Blocks);
+
+    private static Models.BackboneShape CheckShape(int width, string? stem, IReadOnlyList<int>? channels, int? stride4Blocks)
     {
         if (stem is not null && !Models.BackboneShape.Stems.Contains(stem))
         {
             throw new UsageException($"--stem '{stem}' must be {string.Join(" or ", Models.BackboneShape.Stems)}.");
         }
 
-        return Models.BackboneShape.Create(width, stem, channels);
+        return Models.BackboneShape.Create(width, stem, channels, stride4Blocks);
     }
 
     /// <summary><c>--imgsz N</c> (a square) or <c>--imgsz WxH</c>; absent, <paramref name="fallback"/> square.</summary>

@@ -11,8 +11,11 @@ namespace Lookout.Training.Models;
 /// CPU (the 3-channel full-resolution convolution was the network's costliest node), which leaves time for
 /// wider stages at strides 8 to 32 within the same latency.
 /// </summary>
-internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int C8, int C16, int C32, int Head)
+internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int C8, int C16, int C32, int Head, int Stride4Blocks = 1)
 {
+    /// <summary>The most stride-1 blocks at stride 4 (<c>s2b</c>, <c>s2c</c>).</summary>
+    public const int MaxStride4Blocks = 2;
+
     public const string ConvStem = "conv";
     public const string PatchStem = "patch";
 
@@ -23,12 +26,23 @@ internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int 
 
     /// <summary>
     /// <paramref name="width"/>'s proportions with the given <paramref name="stem"/> and, when given,
-    /// <paramref name="channels"/> (C4, C8, C16, C32, heads) in place of the proportional ones.
+    /// <paramref name="channels"/> (C4, C8, C16, C32, heads) in place of the proportional ones and
+    /// <paramref name="stride4Blocks"/> stride-1 blocks at stride 4 in place of one.
     /// </summary>
-    /// <exception cref="ArgumentException">An unknown stem, or not five channel counts from 4 to 1024.</exception>
-    public static BackboneShape Create(int width, string? stem, IReadOnlyList<int>? channels)
+    /// <exception cref="ArgumentException">An unknown stem, not five channel counts from 4 to 1024, or a block count out of range.</exception>
+    public static BackboneShape Create(int width, string? stem, IReadOnlyList<int>? channels, int? stride4Blocks = null)
     {
         var shape = FromWidth(width);
+        if (stride4Blocks is { } blocks)
+        {
+            if (blocks < 0 || blocks > MaxStride4Blocks)
+            {
+                throw new ArgumentException($"stride-4 blocks {blocks} must be from 0 to {MaxStride4Blocks}.", nameof(stride4Blocks));
+            }
+
+            shape = shape with { Stride4Blocks = blocks };
+        }
+
         if (stem is not null)
         {
             if (!Stems.Contains(stem))
@@ -58,18 +72,29 @@ internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int 
     /// <summary>For the model card: the stem and the channels per stride.</summary>
     public string Describe() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{(Stem == PatchStem ? "4x4 stride-4 patch stem" : $"3x3 stride-2 stem of {StemChannels}")}, channels {C4}/{C8}/{C16}/{C32} at strides 4/8/16/32, heads {Head}");
+        $"{(Stem == PatchStem ? "4x4 stride-4 patch stem" : $"3x3 stride-2 stem of {StemChannels}")}, {Stride4Blocks} block{(Stride4Blocks == 1 ? "" : "s")} at stride 4, channels {C4}/{C8}/{C16}/{C32} at strides 4/8/16/32, heads {Head}");
 
     /// <summary>
     /// The stem and stages 2 (stride 4) to 5 (stride 32). Module names are the same for both stems where the
     /// layers are (<c>stem</c>, <c>s2b</c>, <c>s3a</c> …), so checkpoints of one shape load into the same shape
-    /// of either network.
+    /// of either network. Stage 2 is the <c>conv</c> stem's stride-2 block (<c>s2a</c>), if any, and then
+    /// <see cref="Stride4Blocks"/> stride-1 blocks.
     /// </summary>
     public (ConvBnAct Stem, ModuleList<DepthwiseSeparable> Stage2, ModuleList<DepthwiseSeparable> Stage3, ModuleList<DepthwiseSeparable> Stage4, ModuleList<DepthwiseSeparable> Stage5) Build()
     {
-        var (stem, stage2) = Stem == PatchStem
-            ? (new ConvBnAct("stem", 3, C4, 4, 4), new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s2b", C4, C4, 1)))
-            : (new ConvBnAct("stem", 3, StemChannels, 3, 2), new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s2a", StemChannels, C4, 2), new DepthwiseSeparable("s2b", C4, C4, 1)));
+        var stem = Stem == PatchStem ? new ConvBnAct("stem", 3, C4, 4, 4) : new ConvBnAct("stem", 3, StemChannels, 3, 2);
+        var stride4 = new List<DepthwiseSeparable>();
+        if (Stem == ConvStem)
+        {
+            stride4.Add(new DepthwiseSeparable("s2a", StemChannels, C4, 2));
+        }
+
+        for (var i = 0; i < Stride4Blocks; i++)
+        {
+            stride4.Add(new DepthwiseSeparable($"s2{(char)('b' + i)}", C4, C4, 1));
+        }
+
+        var stage2 = new ModuleList<DepthwiseSeparable>([.. stride4]);
         var stage3 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s3a", C4, C8, 2), new DepthwiseSeparable("s3b", C8, C8, 1), new DepthwiseSeparable("s3c", C8, C8, 1));
         var stage4 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s4a", C8, C16, 2), new DepthwiseSeparable("s4b", C16, C16, 1), new DepthwiseSeparable("s4c", C16, C16, 1));
         var stage5 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s5a", C16, C32, 2), new DepthwiseSeparable("s5b", C32, C32, 1));

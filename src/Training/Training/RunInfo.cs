@@ -40,6 +40,9 @@ internal sealed record RunInfo
     /// <summary>Channels at strides 4, 8, 16, 32 and of the heads; null: proportional to <see cref="Width"/>.</summary>
     public IReadOnlyList<int>? Channels { get; init; }
 
+    /// <summary>Stride-1 blocks at stride 4; null: one.</summary>
+    public int? Stride4Blocks { get; init; }
+
     public int Epochs { get; init; }
 
     public int Batch { get; init; }
@@ -66,6 +69,7 @@ internal sealed record RunInfo
         Width = o.Width,
         Stem = o.Stem,
         Channels = o.Channels,
+        Stride4Blocks = o.Stride4Blocks,
         Epochs = o.Epochs,
         Batch = o.BatchSize,
         Lr = o.LearningRate,

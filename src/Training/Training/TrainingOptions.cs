@@ -41,7 +41,10 @@ internal sealed record TrainingOptions
     /// <summary>Channels at strides 4, 8, 16, 32 and of the heads (null: proportional to <see cref="Width"/>).</summary>
     public IReadOnlyList<int>? Channels { get; init; }
 
-    public BackboneShape Shape => BackboneShape.Create(Width, Stem, Channels);
+    /// <summary>Stride-1 blocks at stride 4 (null: one).</summary>
+    public int? Stride4Blocks { get; init; }
+
+    public BackboneShape Shape => BackboneShape.Create(Width, Stem, Channels, Stride4Blocks);
 
     public int Seed { get; init; } = 1;
 

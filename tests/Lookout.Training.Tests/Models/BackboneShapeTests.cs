@@ -30,21 +30,42 @@ public sealed class BackboneShapeTests : IDisposable
     }
 
     [Theory]
-    [InlineData("pixel", null)]
-    [InlineData(null, new[] { 16, 24, 40, 48 })]
-    [InlineData(null, new[] { 16, 24, 40, 48, 2000 })]
-    public void Create_UnknownStemOrBadChannels_Throws(string? stem, int[]? channels)
+    [InlineData("pixel", null, null)]
+    [InlineData(null, new[] { 16, 24, 40, 48 }, null)]
+    [InlineData(null, new[] { 16, 24, 40, 48, 2000 }, null)]
+    [InlineData(null, null, 3)]
+    [InlineData(null, null, -1)]
+    public void Create_UnknownStemOrBadChannelsOrBlocks_Throws(string? stem, int[]? channels, int? stride4Blocks)
     {
-        Assert.Throws<ArgumentException>(() => BackboneShape.Create(8, stem, channels));
+        Assert.Throws<ArgumentException>(() => BackboneShape.Create(8, stem, channels, stride4Blocks));
     }
 
     [Theory]
-    [InlineData("conv")]
-    [InlineData("patch")]
-    public void Forward_EitherStem_OneOutputPerGridPointAtStrides8To32(string stem)
+    [InlineData("conv", 0, new[] { "s2a" })]
+    [InlineData("conv", 2, new[] { "s2a", "s2b", "s2c" })]
+    [InlineData("patch", 0, new string[0])]
+    [InlineData("patch", 1, new[] { "s2b" })]
+    public void Build_StemAndStride4Blocks_NamesTheStride4Blocks(string stem, int blocks, string[] expected)
     {
         TorchRuntime.Initialize();
-        using var net = new YoloShapesNet(6, BackboneShape.Create(8, stem, null), inputSize: 64);
+
+        var (convStem, stage2, stage3, stage4, stage5) = BackboneShape.Create(8, stem, null, blocks).Build();
+
+        Assert.Equal(expected, stage2.Select(b => b.GetName()).ToArray());
+        foreach (var module in new TorchSharp.torch.nn.Module[] { convStem, stage2, stage3, stage4, stage5 })
+        {
+            module.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData("conv", 1)]
+    [InlineData("patch", 1)]
+    [InlineData("patch", 0)]
+    public void Forward_EitherStem_OneOutputPerGridPointAtStrides8To32(string stem, int stride4Blocks)
+    {
+        TorchRuntime.Initialize();
+        using var net = new YoloShapesNet(6, BackboneShape.Create(8, stem, null, stride4Blocks), inputSize: 64);
         net.eval();
         using var input = rand(2, 3, 96, 160);
 
