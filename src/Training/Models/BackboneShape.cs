@@ -72,7 +72,7 @@ internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int 
     /// <summary>For the model card: the stem and the channels per stride.</summary>
     public string Describe() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{(Stem == PatchStem ? "4x4 stride-4 patch stem" : $"3x3 stride-2 stem of {StemChannels}")}, {Stride4Blocks} block{(Stride4Blocks == 1 ? "" : "s")} at stride 4, channels {C4}/{C8}/{C16}/{C32} at strides 4/8/16/32, heads {Head}");
+        $"{(Stem == PatchStem ? "4x4 stride-4 patch stem" : $"3x3 stride-2 stem of {StemChannels} and a stride-2 block")}, {Stride4Blocks} stride-1 block{(Stride4Blocks == 1 ? "" : "s")} at stride 4, channels {C4}/{C8}/{C16}/{C32} at strides 4/8/16/32, heads {Head}");
 
     /// <summary>
     /// The stem and stages 2 (stride 4) to 5 (stride 32). Module names are the same for both stems where the

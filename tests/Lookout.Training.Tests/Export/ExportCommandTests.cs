@@ -85,7 +85,7 @@ public sealed class ExportCommandTests : IDisposable
         using var session = new InferenceSession(model);
         Assert.Equal([1, 3, 128, 128], session.InputMetadata["images"].Dimensions);
         using var card = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(model, ".json")));
-        Assert.Contains("4x4 stride-4 patch stem, 0 blocks at stride 4, channels 16/24/40/48", card.RootElement.GetProperty("architecture").GetString(), StringComparison.Ordinal);
+        Assert.Contains("4x4 stride-4 patch stem, 0 stride-1 blocks at stride 4, channels 16/24/40/48", card.RootElement.GetProperty("architecture").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]
