@@ -76,23 +76,16 @@ internal static class TrainCommand
         args.EnsureAllUsed();
         CheckInputSize(arch, inputWidth);
         CheckInputSize(arch, inputHeight);
-        if (inputWidth != inputHeight && arch != DetectorArch.Yolo)
-        {
-            throw new UsageException($"--imgsz {inputWidth}x{inputHeight}: a rectangular input works with --arch {DetectorArch.Yolo} only (the {arch}'s default boxes are laid out for a square).");
-        }
-
         if (!File.Exists(checkpoint))
         {
             throw new UsageException($"--checkpoint '{checkpoint}' does not exist.");
         }
 
         var labels = labelsFile is null ? Synthetic.ShapeClasses.Names : Detection.Datasets.ClassNameList.Read(labelsFile);
-        using var detector = DetectorArch.Create(arch, labels.Count, shape, Math.Max(inputWidth, inputHeight));
+        // The network is built at the side it trained at (the SSD's default boxes are sized from it), then exported at the input asked for.
+        using var detector = DetectorArch.Create(arch, labels.Count, shape, run is { Imgsz: > 0 } ? run.Imgsz : Math.Max(inputWidth, inputHeight));
         detector.Module.load(checkpoint);
-        if (detector is YoloTrainableDetector yolo)
-        {
-            yolo.Net.SetExportInput(inputWidth, inputHeight);
-        }
+        detector.SetExportInput(inputWidth, inputHeight);
 
         OnnxExporter.Export(detector, path, labels);
         var card = ModelCardWriter.CardPath(path);

@@ -26,33 +26,42 @@ internal static class SsdPriors
     /// <summary>Log size ratios are divided by this.</summary>
     public const float SizeVariance = 0.2f;
 
-    /// <summary>Every prior of every level: [N × 4] cx, cy, w, h.</summary>
-    public static float[] Generate(int inputSize, IReadOnlyList<SsdPriorLevel> levels)
+    /// <summary>Every prior of every level of a square input: [N × 4] cx, cy, w, h.</summary>
+    public static float[] Generate(int inputSize, IReadOnlyList<SsdPriorLevel> levels) => Generate(inputSize, inputSize, inputSize, levels);
+
+    /// <summary>
+    /// Every prior of every level of a <paramref name="width"/>×<paramref name="height"/> input whose scales
+    /// are fractions of <paramref name="scaleSide"/>, the side the network trained at: the grid follows the
+    /// input, and each prior keeps the size in pixels it had in training (the network is fully convolutional,
+    /// so its outputs are tied to pixel sizes, not to fractions of the input). [N × 4] cx, cy, w, h,
+    /// normalized to the input's width and height.
+    /// </summary>
+    public static float[] Generate(int width, int height, int scaleSide, IReadOnlyList<SsdPriorLevel> levels)
     {
         var priors = new List<float>();
         foreach (var level in levels)
         {
-            if (inputSize % level.Stride != 0)
+            if (width % level.Stride != 0 || height % level.Stride != 0)
             {
-                throw new ArgumentException($"input size {inputSize} is not a multiple of stride {level.Stride}.", nameof(inputSize));
+                throw new ArgumentException($"input {width}x{height} does not have sides that are multiples of stride {level.Stride}.", nameof(width));
             }
 
-            var cells = inputSize / level.Stride;
-            var step = (float)level.Stride / inputSize;
             var extra = MathF.Sqrt(level.Scale * level.NextScale);
-            for (var y = 0; y < cells; y++)
+            float sx = (float)scaleSide / width, sy = (float)scaleSide / height;
+            float stepX = (float)level.Stride / width, stepY = (float)level.Stride / height;
+            for (var y = 0; y < height / level.Stride; y++)
             {
-                for (var x = 0; x < cells; x++)
+                for (var x = 0; x < width / level.Stride; x++)
                 {
-                    var cx = (x + 0.5f) * step;
-                    var cy = (y + 0.5f) * step;
-                    priors.AddRange([cx, cy, level.Scale, level.Scale]);
-                    priors.AddRange([cx, cy, extra, extra]);
+                    var cx = (x + 0.5f) * stepX;
+                    var cy = (y + 0.5f) * stepY;
+                    priors.AddRange([cx, cy, level.Scale * sx, level.Scale * sy]);
+                    priors.AddRange([cx, cy, extra * sx, extra * sy]);
                     foreach (var ratio in level.AspectRatios)
                     {
                         var r = MathF.Sqrt(ratio);
-                        priors.AddRange([cx, cy, level.Scale * r, level.Scale / r]);
-                        priors.AddRange([cx, cy, level.Scale / r, level.Scale * r]);
+                        priors.AddRange([cx, cy, level.Scale * r * sx, level.Scale / r * sy]);
+                        priors.AddRange([cx, cy, level.Scale / r * sx, level.Scale * r * sy]);
                     }
                 }
             }
@@ -61,7 +70,7 @@ internal static class SsdPriors
         return [.. priors];
     }
 
-    /// <summary>Number of priors <see cref="Generate"/> makes.</summary>
+    /// <summary>Number of priors <see cref="Generate(int, IReadOnlyList{SsdPriorLevel})"/> makes.</summary>
     public static int Count(int inputSize, IReadOnlyList<SsdPriorLevel> levels) =>
         levels.Sum(l => (inputSize / l.Stride) * (inputSize / l.Stride) * l.PerCell);
 

@@ -64,6 +64,26 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
 
         Priors = SsdPriors.Generate(inputSize, Levels);
         PriorCount = Priors.Length / 4;
+        ExportInput = (inputSize, inputSize);
+    }
+
+    /// <summary>The input the export takes, width and height (default <see cref="InputSize"/> square); see <see cref="SetExportInput"/>.</summary>
+    public (int Width, int Height) ExportInput { get; private set; }
+
+    /// <summary>
+    /// Makes the export take a <paramref name="width"/>×<paramref name="height"/> input: the grids follow the
+    /// input and the default boxes keep their trained sizes in pixels (<see cref="SsdPriors.Generate(int, int, int, IReadOnlyList{SsdPriorLevel})"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">A side is not a positive multiple of the coarsest stride.</exception>
+    public void SetExportInput(int width, int height)
+    {
+        var multiple = Levels[^1].Stride;
+        if (width <= 0 || height <= 0 || width % multiple != 0 || height % multiple != 0)
+        {
+            throw new ArgumentException($"the input {width}x{height} must have sides that are positive multiples of {multiple}.");
+        }
+
+        ExportInput = (width, height);
     }
 
     public int InputSize { get; }
@@ -110,25 +130,33 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
         return (cat(offsets, 1), cat(logits, 1));
     }
 
-    /// <summary>The <c>ssd</c> layout: boxes [B, N, 4] x1, y1, x2, y2 normalized, and softmax scores [B, N, 1 + C].</summary>
-    public (Tensor Boxes, Tensor Scores) Decode(Tensor offsets, Tensor logits)
+    /// <summary>
+    /// The <c>ssd</c> layout: boxes [B, N, 4] x1, y1, x2, y2 normalized, and softmax scores [B, N, 1 + C], for the
+    /// outputs of a <paramref name="input"/> (width, height; default <see cref="InputSize"/> square).
+    /// </summary>
+    public (Tensor Boxes, Tensor Scores) Decode(Tensor offsets, Tensor logits, (int Width, int Height)? input = null)
     {
-        var (centers, centerScale, halfSize) = DecodeConstants();
-        using var c = tensor(centers, [1, PriorCount, 2]);
-        using var s = tensor(centerScale, [1, PriorCount, 2]);
-        using var h = tensor(halfSize, [1, PriorCount, 2]);
+        var priors = input is var (width, height) ? SsdPriors.Generate(width, height, InputSize, Levels) : Priors;
+        var n = priors.Length / 4;
+        var (centers, centerScale, halfSize) = DecodeConstants(priors);
+        using var c = tensor(centers, [1, n, 2]);
+        using var s = tensor(centerScale, [1, n, 2]);
+        using var h = tensor(halfSize, [1, n, 2]);
         var center = offsets[.., .., 0..2] * s + c;
         var half = exp(offsets[.., .., 2..4] * SizeVarianceTensor) * h;
         return (cat([center - half, center + half], 2), softmax(logits, 2));
     }
 
     /// <summary>
-    /// Emits the whole network with decoding into ONNX: input <c>images</c> [1,3,S,S], outputs <c>boxes</c>
-    /// [1,N,4] and <c>scores</c> [1,N,1+C].
+    /// Emits the whole network with decoding into ONNX: input <c>images</c> [1,3,H,W] (<see cref="ExportInput"/>),
+    /// outputs <c>boxes</c> [1,N,4] and <c>scores</c> [1,N,1+C].
     /// </summary>
     public void Emit(OnnxGraphBuilder g)
     {
-        g.Input("images", 1, 3, InputSize, InputSize);
+        var (width, height) = ExportInput;
+        var priors = SsdPriors.Generate(width, height, InputSize, Levels);
+        var n = priors.Length / 4;
+        g.Input("images", 1, 3, height, width);
         var x = stem.Emit(g, "images");
         x = Blocks.Emit(g, stage2, x);
         var p3 = Blocks.Emit(g, stage3, x);
@@ -152,14 +180,14 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
         var axis = g.Int64Initializer("axis2", [2]);
         var xy = g.Node("Slice", [loc, g.Int64Initializer("start0", [0]), g.Int64Initializer("end2", [2]), axis]);
         var wh = g.Node("Slice", [loc, g.Int64Initializer("start2", [2]), g.Int64Initializer("end4", [4]), axis]);
-        var (centers, centerScale, halfSize) = DecodeConstants();
-        var center = g.Node("Add", [g.Node("Mul", [xy, g.Initializer("prior_scale", centerScale, 1, PriorCount, 2)]), g.Initializer("prior_center", centers, 1, PriorCount, 2)]);
+        var (centers, centerScale, halfSize) = DecodeConstants(priors);
+        var center = g.Node("Add", [g.Node("Mul", [xy, g.Initializer("prior_scale", centerScale, 1, n, 2)]), g.Initializer("prior_center", centers, 1, n, 2)]);
         var size = g.Node("Exp", [g.Node("Mul", [wh, g.Initializer("size_variance", [SsdPriors.SizeVariance], 1)])]);
-        var half = g.Node("Mul", [size, g.Initializer("prior_half", halfSize, 1, PriorCount, 2)]);
+        var half = g.Node("Mul", [size, g.Initializer("prior_half", halfSize, 1, n, 2)]);
         var boxes = g.Node("Concat", [g.Node("Sub", [center, half]), g.Node("Add", [center, half])], OnnxGraphBuilder.Int("axis", 2));
         var scores = g.Node("Softmax", [conf], OnnxGraphBuilder.Int("axis", 2));
-        g.Output(boxes, "boxes", 1, PriorCount, 4);
-        g.Output(scores, "scores", 1, PriorCount, _classes + 1);
+        g.Output(boxes, "boxes", 1, n, 4);
+        g.Output(scores, "scores", 1, n, _classes + 1);
     }
 
     /// <summary>Parameter count (for the model card).</summary>
@@ -167,21 +195,21 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
 
     private static string Nhwc(OnnxGraphBuilder g, string value) => g.Node("Transpose", [value], OnnxGraphBuilder.Ints("perm", 0, 2, 3, 1));
 
-    /// <summary>Per prior: centre (cx, cy), centre-offset scale (0.1·w, 0.1·h) and half size (w/2, h/2), each [N × 2].</summary>
-    private (float[] Centers, float[] CenterScale, float[] HalfSize) DecodeConstants()
+    /// <summary>Per prior of <paramref name="priors"/>: centre (cx, cy), centre-offset scale (0.1·w, 0.1·h) and half size (w/2, h/2), each [N × 2].</summary>
+    private static (float[] Centers, float[] CenterScale, float[] HalfSize) DecodeConstants(float[] priors)
     {
-        var n = PriorCount;
+        var n = priors.Length / 4;
         var centers = new float[2 * n];
         var scale = new float[2 * n];
         var half = new float[2 * n];
         for (var i = 0; i < n; i++)
         {
-            centers[2 * i] = Priors[4 * i];
-            centers[2 * i + 1] = Priors[4 * i + 1];
-            scale[2 * i] = SsdPriors.CenterVariance * Priors[4 * i + 2];
-            scale[2 * i + 1] = SsdPriors.CenterVariance * Priors[4 * i + 3];
-            half[2 * i] = Priors[4 * i + 2] / 2;
-            half[2 * i + 1] = Priors[4 * i + 3] / 2;
+            centers[2 * i] = priors[4 * i];
+            centers[2 * i + 1] = priors[4 * i + 1];
+            scale[2 * i] = SsdPriors.CenterVariance * priors[4 * i + 2];
+            scale[2 * i + 1] = SsdPriors.CenterVariance * priors[4 * i + 3];
+            half[2 * i] = priors[4 * i + 2] / 2;
+            half[2 * i + 1] = priors[4 * i + 3] / 2;
         }
 
         return (centers, scale, half);

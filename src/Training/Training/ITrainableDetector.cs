@@ -20,8 +20,14 @@ internal interface ITrainableDetector : IDisposable
     /// <summary>The side of the square input it trains and validates at.</summary>
     int InputSize { get; }
 
-    /// <summary>The input the ONNX export takes (the SSD's is always <see cref="InputSize"/> square).</summary>
+    /// <summary>The input the ONNX export takes (default <see cref="InputSize"/> square).</summary>
     (int Width, int Height) ExportInput { get; }
+
+    /// <summary>
+    /// Makes the export take a <paramref name="width"/>×<paramref name="height"/> input (sides multiples of the
+    /// coarsest stride): the networks are fully convolutional, so the same weights run on a rectangle.
+    /// </summary>
+    void SetExportInput(int width, int height);
 
     /// <summary>The backbone's modules, for <c>--freeze backbone</c>.</summary>
     IEnumerable<nn.Module> Backbone { get; }

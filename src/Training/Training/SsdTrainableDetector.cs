@@ -34,7 +34,9 @@ internal sealed class SsdTrainableDetector : ITrainableDetector
 
     public int InputSize => _net.InputSize;
 
-    public (int Width, int Height) ExportInput => (_net.InputSize, _net.InputSize);
+    public (int Width, int Height) ExportInput => _net.ExportInput;
+
+    public void SetExportInput(int width, int height) => _net.SetExportInput(width, height);
 
     public IEnumerable<nn.Module> Backbone => _net.Backbone;
 
@@ -96,7 +98,7 @@ internal sealed class SsdTrainableDetector : ITrainableDetector
     {
         ["lookout_layout"] = "ssd",
         ["lookout_labels"] = string.Join(",", labels),
-        ["lookout_input"] = $"{_net.InputSize}x{_net.InputSize}",
+        ["lookout_input"] = $"{_net.ExportInput.Width}x{_net.ExportInput.Height}",
     };
 
     public void Dispose() => _net.Dispose();

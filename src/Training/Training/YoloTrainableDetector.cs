@@ -36,6 +36,8 @@ internal sealed class YoloTrainableDetector : ITrainableDetector
 
     public (int Width, int Height) ExportInput => _net.ExportInput;
 
+    public void SetExportInput(int width, int height) => _net.SetExportInput(width, height);
+
     public IEnumerable<nn.Module> Backbone => _net.Backbone;
 
     public string Layout => "yolov8";

@@ -50,7 +50,7 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("ssd", "192x128", "a rectangular input works with --arch yolo only")]
+    [InlineData("ssd", "192x96", "--imgsz 96 must be a multiple of 64")]
     [InlineData("yolo", "160x100", "--imgsz 100 must be a multiple of 32")]
     [InlineData("yolo", "160x", "--imgsz '160x' must be a side (N) or width and height (WxH)")]
     public void Export_BadImgsz_UsageErrorNamingIt(string arch, string imgsz, string expected)

@@ -19,8 +19,10 @@ public sealed class SsdExportTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    [Fact]
-    public void Export_SsdNet_OnnxRuntimeMatchesTorchSharpWithin1e4()
+    [Theory]
+    [InlineData(128, 128, 1360)]
+    [InlineData(192, 128, 2040)]
+    public void Export_SsdNet_OnnxRuntimeMatchesTorchSharpWithin1e4(int width, int height, int priors)
     {
         TorchRuntime.Initialize();
         random.manual_seed(4);
@@ -38,13 +40,14 @@ public sealed class SsdExportTests : IDisposable
         }
 
         net.eval();
-        using var input = rand(1, 3, 128, 128);
+        detector.SetExportInput(width, height);
+        using var input = rand(1, 3, height, width);
         float[] expectedBoxes, expectedScores;
         using (no_grad())
         using (var scope = NewDisposeScope())
         {
             var (o, l) = net.forward(input);
-            var (b, s) = net.Decode(o, l);
+            var (b, s) = net.Decode(o, l, (width, height));
             expectedBoxes = b.contiguous().data<float>().ToArray();
             expectedScores = s.contiguous().data<float>().ToArray();
         }
@@ -54,13 +57,12 @@ public sealed class SsdExportTests : IDisposable
 
         using var session = new InferenceSession(path);
         var data = input.contiguous().data<float>().ToArray();
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor("images", new DenseTensor<float>(data, [1, 3, 128, 128]))]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("images", new DenseTensor<float>(data, [1, 3, height, width]))]);
         var boxes = results.Single(r => r.Name == "boxes").AsTensor<float>();
         var scores = results.Single(r => r.Name == "scores").AsTensor<float>();
-        // (16² + 8² + 4² + 2²) cells × 4 priors.
-        Assert.Equal(1360, net.PriorCount);
-        Assert.Equal([1, net.PriorCount, 4], boxes.Dimensions.ToArray());
-        Assert.Equal([1, net.PriorCount, Labels.Length + 1], scores.Dimensions.ToArray());
+        // Cells at strides 8, 16, 32, 64 × 4 priors: (16² + 8² + 4² + 2²) × 4 at 128², (24·16 + 12·8 + 6·4 + 3·2) × 4 at 192×128.
+        Assert.Equal([1, priors, 4], boxes.Dimensions.ToArray());
+        Assert.Equal([1, priors, Labels.Length + 1], scores.Dimensions.ToArray());
         var boxDiff = expectedBoxes.Zip(boxes.ToArray(), (a, b) => Math.Abs(a - b)).Max();
         var scoreDiff = expectedScores.Zip(scores.ToArray(), (a, b) => Math.Abs(a - b)).Max();
         Assert.True(boxDiff <= 1e-4f, $"boxes: max abs diff {boxDiff}");

@@ -38,6 +38,22 @@ public sealed class SsdPriorsTests
     }
 
     [Fact]
+    public void Generate_RectangleWithTrainedSide_GridFollowsInputAndPriorsKeepTheirPixelSize()
+    {
+        // Trained at 64 px; exported at 128×64: level 1 has 4×2 cells, level 2 has 2×1.
+        var priors = SsdPriors.Generate(128, 64, 64, TwoLevels);
+
+        Assert.Equal((4 * 2 + 2 * 1) * 4 * 4, priors.Length);
+        // Cell (x=1, y=0) of level 1: centre (48, 16) px of 128×64; its square is 0.25 · 64 = 16 px.
+        AssertClose([48f / 128, 16f / 64, 16f / 128, 16f / 64], priors.AsSpan(4 * 4, 4));
+        // Level 2's second cell: centre (96, 32) px; its 2:1 box is 32·√2 by 32/√2 px.
+        var r2 = MathF.Sqrt(2);
+        AssertClose([96f / 128, 32f / 64, 32 * r2 / 128, 32 / r2 / 64], priors.AsSpan(4 * (8 * 4 + 4 + 2), 4));
+        // A square export at the trained side is the square generator.
+        Assert.Equal(SsdPriors.Generate(64, TwoLevels), SsdPriors.Generate(64, 64, 64, TwoLevels));
+    }
+
+    [Fact]
     public void Generate_SsdShapesNetAt320_FourMapsOfFourPriorsPerCell()
     {
         Assert.Equal((40 * 40 + 20 * 20 + 10 * 10 + 5 * 5) * 4, SsdPriors.Count(320, SsdShapesNet.Levels));
