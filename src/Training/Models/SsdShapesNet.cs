@@ -164,22 +164,25 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
         var p5 = Blocks.Emit(g, stage5, p4);
         var p6 = Blocks.Emit(g, stage6, p5);
         string[] levels = [p3, p4, p5, p6];
-        var locShape = g.Int64Initializer("loc_shape", [1, -1, 4]);
-        var confShape = g.Int64Initializer("conf_shape", [1, -1, _classes + 1]);
-        var offsets = new string[levels.Length];
-        var logits = new string[levels.Length];
+        var perPrior = 4 + _classes + 1;
+        var rowShape = g.Int64Initializer("prior_rows", [1, -1, perPrior]);
+        var rows = new string[levels.Length];
         for (var i = 0; i < levels.Length; i++)
         {
+            // One Conv per level gives each prior's 4 offsets and 1 + C logits side by side, so after NHWC every
+            // prior is one row of 4 + 1 + C values: one Transpose and Reshape per level instead of two of each.
             var h = ssdHeads[i].Emit(g, levels[i]);
-            offsets[i] = g.Node("Reshape", [Nhwc(g, Blocks.EmitConv1x1(g, locOut[i], h, $"loc{i}")), locShape]);
-            logits[i] = g.Node("Reshape", [Nhwc(g, Blocks.EmitConv1x1(g, confOut[i], h, $"conf{i}")), confShape]);
+            rows[i] = g.Node("Reshape", [Nhwc(g, EmitPriorRows(g, locOut[i], confOut[i], Levels[i].PerCell, h, $"out{i}")), rowShape]);
         }
 
-        var loc = g.Node("Concat", offsets, OnnxGraphBuilder.Int("axis", 1));
-        var conf = g.Node("Concat", logits, OnnxGraphBuilder.Int("axis", 1));
+        var all = g.Node("Concat", rows, OnnxGraphBuilder.Int("axis", 1));
         var axis = g.Int64Initializer("axis2", [2]);
-        var xy = g.Node("Slice", [loc, g.Int64Initializer("start0", [0]), g.Int64Initializer("end2", [2]), axis]);
-        var wh = g.Node("Slice", [loc, g.Int64Initializer("start2", [2]), g.Int64Initializer("end4", [4]), axis]);
+        var start0 = g.Int64Initializer("start0", [0]);
+        var end2 = g.Int64Initializer("end2", [2]);
+        var end4 = g.Int64Initializer("end4", [4]);
+        var xy = g.Node("Slice", [all, start0, end2, axis]);
+        var wh = g.Node("Slice", [all, end2, end4, axis]);
+        var conf = g.Node("Slice", [all, end4, g.Int64Initializer("end_conf", [perPrior]), axis]);
         var (centers, centerScale, halfSize) = DecodeConstants(priors);
         var center = g.Node("Add", [g.Node("Mul", [xy, g.Initializer("prior_scale", centerScale, 1, n, 2)]), g.Initializer("prior_center", centers, 1, n, 2)]);
         var size = g.Node("Exp", [g.Node("Mul", [wh, g.Initializer("size_variance", [SsdPriors.SizeVariance], 1)])]);
@@ -192,6 +195,34 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
 
     /// <summary>Parameter count (for the model card).</summary>
     public long ParameterCount() => parameters().Sum(p => p.numel());
+
+    /// <summary>
+    /// The loc and conf 1×1 convolutions of one level as one Conv whose output channels are, prior by prior,
+    /// that prior's 4 offsets then its 1 + C logits.
+    /// </summary>
+    private static string EmitPriorRows(OnnxGraphBuilder g, Conv2d loc, Conv2d conf, int priorsPerCell, string input, string hint)
+    {
+        using var noGrad = no_grad();
+        var inChannels = (int)loc.weight!.shape[1];
+        var locW = loc.weight.contiguous().data<float>().ToArray();
+        var confW = conf.weight!.contiguous().data<float>().ToArray();
+        var locB = loc.bias!.contiguous().data<float>().ToArray();
+        var confB = conf.bias!.contiguous().data<float>().ToArray();
+        var logits = confB.Length / priorsPerCell;
+        var weights = new List<float>(locW.Length + confW.Length);
+        var biases = new List<float>(locB.Length + confB.Length);
+        for (var p = 0; p < priorsPerCell; p++)
+        {
+            weights.AddRange(locW.AsSpan(p * 4 * inChannels, 4 * inChannels));
+            biases.AddRange(locB.AsSpan(p * 4, 4));
+            weights.AddRange(confW.AsSpan(p * logits * inChannels, logits * inChannels));
+            biases.AddRange(confB.AsSpan(p * logits, logits));
+        }
+
+        var w = g.Initializer(hint + "_w", [.. weights], biases.Count, inChannels, 1, 1);
+        var b = g.Initializer(hint + "_b", [.. biases], biases.Count);
+        return g.Node("Conv", [input, w, b], OnnxGraphBuilder.Ints("kernel_shape", 1, 1));
+    }
 
     private static string Nhwc(OnnxGraphBuilder g, string value) => g.Node("Transpose", [value], OnnxGraphBuilder.Ints("perm", 0, 2, 3, 1));
 
