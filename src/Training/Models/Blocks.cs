@@ -7,6 +7,16 @@ namespace Lookout.Training.Models;
 /// <summary>What the shapes networks share: running a stage of blocks, and emitting it or a 1×1 output convolution to ONNX.</summary>
 internal static class Blocks
 {
+    /// <summary>Checks an export input: both sides positive multiples of the coarsest stride.</summary>
+    /// <exception cref="ArgumentException">A side is not.</exception>
+    public static void CheckInput(int width, int height, int multiple)
+    {
+        if (width <= 0 || height <= 0 || width % multiple != 0 || height % multiple != 0)
+        {
+            throw new ArgumentException($"the input {width}x{height} must have sides that are positive multiples of {multiple}.");
+        }
+    }
+
     /// <summary>The blocks of a stage, one after the other.</summary>
     public static Tensor Forward(ModuleList<DepthwiseSeparable> blocks, Tensor x)
     {

@@ -77,12 +77,7 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
     /// <exception cref="ArgumentException">A side is not a positive multiple of the coarsest stride.</exception>
     public void SetExportInput(int width, int height)
     {
-        var multiple = Levels[^1].Stride;
-        if (width <= 0 || height <= 0 || width % multiple != 0 || height % multiple != 0)
-        {
-            throw new ArgumentException($"the input {width}x{height} must have sides that are positive multiples of {multiple}.");
-        }
-
+        Blocks.CheckInput(width, height, Levels[^1].Stride);
         ExportInput = (width, height);
     }
 

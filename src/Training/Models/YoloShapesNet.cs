@@ -96,12 +96,7 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
     /// <exception cref="ArgumentException">A side is not a positive multiple of the coarsest stride.</exception>
     public void SetExportInput(int width, int height)
     {
-        var multiple = Strides[^1];
-        if (width <= 0 || height <= 0 || width % multiple != 0 || height % multiple != 0)
-        {
-            throw new ArgumentException($"the input {width}x{height} must have sides that are positive multiples of {multiple}.");
-        }
-
+        Blocks.CheckInput(width, height, Strides[^1]);
         ExportInput = (width, height);
     }
 
