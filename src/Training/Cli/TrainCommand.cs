@@ -177,11 +177,6 @@ internal static class TrainCommand
             return;
         }
 
-        if (arch != DetectorArch.Yolo)
-        {
-            throw new UsageException($"--crop works with --arch {DetectorArch.Yolo} only (the {arch}'s default boxes are laid out for one input size).");
-        }
-
         var multiple = DetectorArch.InputMultiple(arch);
         if (options.Crop % multiple != 0 || options.Crop > options.InputSize)
         {

@@ -37,6 +37,7 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
     private readonly ModuleList<Conv2d> locOut;
     private readonly ModuleList<Conv2d> confOut;
     private readonly int _classes;
+    private readonly Dictionary<int, float[]> _priorsBySide = [];
 
     public SsdShapesNet(int classes, int width = 16, int inputSize = 320)
         : this(classes, BackboneShape.FromWidth(width), inputSize)
@@ -91,6 +92,29 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
 
     /// <summary>Every prior, [N × 4] cx, cy, w, h normalized, in output order.</summary>
     public float[] Priors { get; }
+
+    /// <summary>
+    /// The priors of a square input of side <paramref name="side"/> (a training crop smaller than
+    /// <see cref="InputSize"/>): the grid follows the side, the boxes keep their sizes in pixels; normalized to the side.
+    /// </summary>
+    public float[] PriorsFor(int side)
+    {
+        if (side == InputSize)
+        {
+            return Priors;
+        }
+
+        lock (_priorsBySide)
+        {
+            if (!_priorsBySide.TryGetValue(side, out var priors))
+            {
+                priors = SsdPriors.Generate(side, side, InputSize, Levels);
+                _priorsBySide.Add(side, priors);
+            }
+
+            return priors;
+        }
+    }
 
     public int PriorCount { get; }
 

@@ -24,29 +24,44 @@ internal sealed class MultiBoxLoss
     /// <summary>Label of a prior that takes no part in the classification loss.</summary>
     public const long Ignored = -1;
 
-    private readonly float[] _priors;
-    private readonly float[] _corners;
+    private readonly Func<int, float[]> _priorsFor;
+    private readonly Dictionary<int, (float[] Priors, float[] Corners)> _bySide = [];
     private readonly int _classes;
-    private readonly float _inputSize;
+    private readonly int _inputSize;
 
+    /// <summary>A loss for inputs of side <paramref name="inputSize"/> only, whose priors are <paramref name="priors"/>.</summary>
     public MultiBoxLoss(float[] priors, int classes, int inputSize)
+        : this(side => side == inputSize ? priors : throw new ArgumentException($"these priors are for a {inputSize}-pixel input, not {side}.", nameof(side)), classes, inputSize)
     {
-        _priors = priors;
-        _corners = SsdPriors.ToCorners(priors);
+    }
+
+    /// <summary>The loss of <paramref name="net"/>, for its input side or any smaller training crop (<see cref="SsdShapesNet.PriorsFor"/>).</summary>
+    public MultiBoxLoss(SsdShapesNet net)
+        : this(net.PriorsFor, net.Classes, net.InputSize)
+    {
+    }
+
+    private MultiBoxLoss(Func<int, float[]> priorsFor, int classes, int inputSize)
+    {
+        _priorsFor = priorsFor;
         _classes = classes;
         _inputSize = inputSize;
     }
 
-    public MultiBoxLoss(SsdShapesNet net)
-        : this(net.Priors, net.Classes, net.InputSize)
-    {
-    }
+    /// <summary>Offsets [B, N, 4] and logits [B, N, 1 + C] of square inputs of the network's input side against the samples' objects (input pixels).</summary>
+    public (Tensor Total, Tensor Cls, Tensor Box) Compute(Tensor offsets, Tensor logits, IReadOnlyList<TrainingSample> samples) =>
+        Compute(offsets, logits, samples, _inputSize);
 
-    /// <summary>Offsets [B, N, 4] and logits [B, N, 1 + C] against the samples' objects (input pixels).</summary>
-    public (Tensor Total, Tensor Cls, Tensor Box) Compute(Tensor offsets, Tensor logits, IReadOnlyList<TrainingSample> samples)
+    /// <summary>
+    /// Offsets [B, N, 4] and logits [B, N, 1 + C] of square inputs of side <paramref name="side"/> (a training crop
+    /// may be smaller than the network's input: its priors keep their sizes in pixels) against the samples'
+    /// objects (pixels of that input).
+    /// </summary>
+    public (Tensor Total, Tensor Cls, Tensor Box) Compute(Tensor offsets, Tensor logits, IReadOnlyList<TrainingSample> samples, int side)
     {
+        var (priors, corners) = PriorsFor(side);
         var batch = samples.Count;
-        var n = _priors.Length / 4;
+        var n = priors.Length / 4;
         var labels = new long[batch * n];
         var positives = new int[batch];
         var positiveIndex = new List<long>();
@@ -55,8 +70,8 @@ internal sealed class MultiBoxLoss
         for (var b = 0; b < batch; b++)
         {
             var sample = samples[b];
-            var boxes = Normalize(sample.Boxes);
-            var matched = Match(_corners, boxes, PositiveIou);
+            var boxes = Normalize(sample.Boxes, side);
+            var matched = Match(corners, boxes, PositiveIou);
             for (var i = 0; i < n; i++)
             {
                 var g = matched[i];
@@ -74,7 +89,7 @@ internal sealed class MultiBoxLoss
                 labels[b * n + i] = sample.Classes[g] + 1;
                 positives[b]++;
                 positiveIndex.Add(b * n + i);
-                SsdPriors.Encode(_priors.AsSpan(4 * i, 4), boxes.AsSpan(4 * g, 4), encoded);
+                SsdPriors.Encode(priors.AsSpan(4 * i, 4), boxes.AsSpan(4 * g, 4), encoded);
                 targets.AddRange(encoded);
             }
         }
@@ -212,14 +227,26 @@ internal sealed class MultiBoxLoss
         return keep;
     }
 
-    private float[] Normalize(float[] boxes)
+    private static float[] Normalize(float[] boxes, int side)
     {
         var normalized = new float[boxes.Length];
         for (var i = 0; i < boxes.Length; i++)
         {
-            normalized[i] = boxes[i] / _inputSize;
+            normalized[i] = boxes[i] / side;
         }
 
         return normalized;
+    }
+
+    private (float[] Priors, float[] Corners) PriorsFor(int side)
+    {
+        if (!_bySide.TryGetValue(side, out var entry))
+        {
+            var priors = _priorsFor(side);
+            entry = (priors, SsdPriors.ToCorners(priors));
+            _bySide.Add(side, entry);
+        }
+
+        return entry;
     }
 }

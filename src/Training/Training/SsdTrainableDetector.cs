@@ -58,7 +58,7 @@ internal sealed class SsdTrainableDetector : ITrainableDetector
     public (Tensor Total, Tensor Cls, Tensor Box) Loss(Tensor input, IReadOnlyList<TrainingSample> samples)
     {
         var (offsets, logits) = _net.forward(input);
-        return _loss.Compute(offsets, logits, samples);
+        return _loss.Compute(offsets, logits, samples, (int)input.shape[3]);
     }
 
     public DetectedObject[][] Detect(Tensor input, IReadOnlyList<(int Width, int Height)> imageSizes, IReadOnlyList<string> labels)

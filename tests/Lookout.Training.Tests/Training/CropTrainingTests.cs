@@ -77,8 +77,54 @@ public sealed class CropTrainingTests : IDisposable
         Assert.Equal((128, 64), (run.Imgsz, run.Crop));
     }
 
+    [Fact]
+    public void PriorsFor_CropSide_GridOfTheCropBoxesOfTheTrainedPixelSizes()
+    {
+        using var net = new SsdShapesNet(6, 8, 128);
+
+        var priors = net.PriorsFor(64);
+
+        // Strides 8, 16, 32, 64 on a 64-pixel side: 8², 4², 2² and 1 cells of 4 priors.
+        Assert.Equal(4 * 4 * (64 + 16 + 4 + 1), priors.Length);
+        // The first prior: centre of the first stride-8 cell, side 0.035 × 128 pixels, normalized to 64.
+        Assert.Equal(4f / 64, priors[0], 6);
+        Assert.Equal(0.035f * 128 / 64, priors[2], 6);
+        Assert.Same(priors, net.PriorsFor(64));
+        Assert.Same(net.Priors, net.PriorsFor(128));
+    }
+
+    [Fact]
+    public void Run_SsdCropSmallerThanInput_LossFallsAndValRunsOnTheWholeInput()
+    {
+        var data = Path.Combine(_root, "data");
+        var output = Path.Combine(_root, "run");
+        SyntheticDatasetWriter.Write(data, 24, 13, [new Size(256, 256)], (0.75, 0.25, 0));
+        var options = new TrainingOptions
+        {
+            Data = data,
+            Output = output,
+            Arch = DetectorArch.Ssd,
+            Epochs = 6,
+            BatchSize = 6,
+            InputSize = 128,
+            Crop = 64,
+            Width = 8,
+            LearningRate = 5e-3,
+            WarmupSteps = 3,
+            Patience = 100,
+        };
+
+        var records = new Trainer(options, TextWriter.Null).Run();
+
+        Assert.Equal(6, records.Count);
+        Assert.All(records, r => Assert.True(double.IsFinite(r.Loss), $"loss {r.Loss}"));
+        Assert.All(records, r => Assert.InRange(r.ValMap50, 0, 1));
+        Assert.True(records.TakeLast(2).Average(r => r.Loss) < records.Take(2).Average(r => r.Loss), "loss did not fall");
+        Assert.Equal((128, 64), (RunInfo.TryRead(output)!.Imgsz, RunInfo.TryRead(output)!.Crop));
+    }
+
     [Theory]
-    [InlineData("--arch ssd --crop 64", "--crop works with --arch yolo only")]
+    [InlineData("--arch ssd --imgsz 320 --crop 96", "--crop 96 must be a multiple of 64")]
     [InlineData("--imgsz 320 --crop 100", "--crop 100 must be a multiple of 32")]
     [InlineData("--imgsz 320 --crop 416", "at most --imgsz 320")]
     public void Train_BadCrop_UsageErrorNamingIt(string options, string expected)
