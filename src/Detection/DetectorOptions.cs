@@ -27,6 +27,13 @@ public sealed class DetectorOptions
     /// <summary>When true, boxes of different classes suppress each other too.</summary>
     public bool AgnosticNms { get; set; }
 
+    /// <summary>
+    /// When true, each anchor proposes every class whose score passes the threshold, not only its best one, as
+    /// Ultralytics validation and the SSD paper's evaluation decode; an ambiguous object then appears under each
+    /// name it might have, each with its own score. For scoring (mAP); a display wants one name per object.
+    /// </summary>
+    public bool MultiLabel { get; set; }
+
     [Range(1, int.MaxValue)]
     public int MaxDetections { get; set; } = 300;
 

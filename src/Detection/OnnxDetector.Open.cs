@@ -263,7 +263,7 @@ public sealed partial class OnnxDetector
             _secondaryOutput = BindOutput(_plan.Secondary);
         }
 
-        _postprocessor = new Postprocessor(_plan, card, ScoreThreshold, IouThreshold, options.AgnosticNms, options.MaxDetections);
+        _postprocessor = new Postprocessor(_plan, card, ScoreThreshold, IouThreshold, options.AgnosticNms, options.MaxDetections, options.MultiLabel);
     }
 
     private ModelCard InferCard()

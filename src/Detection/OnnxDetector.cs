@@ -92,7 +92,7 @@ public sealed partial class OnnxDetector : IDisposable
 
     /// <summary>A decoder + NMS with this detector's plan, thresholds and cap, for another engine running the same model.</summary>
     internal Postprocessor CreatePostprocessor() =>
-        new(_plan, Card, ScoreThreshold, IouThreshold, _postprocessor.Agnostic, _postprocessor.MaxDetections);
+        new(_plan, Card, ScoreThreshold, IouThreshold, _postprocessor.Agnostic, _postprocessor.MaxDetections, _postprocessor.MultiLabel);
 
     /// <summary>Same as <see cref="Detect(Mat, out DetectionTimings)"/> without the timings.</summary>
     public Detection[] Detect(Mat bgrImage) => Detect(bgrImage, out _);

@@ -11,6 +11,7 @@ public static partial class OutputDecoder
     /// </summary>
     /// <param name="scratchScores">At least N floats when <paramref name="channelsFirst"/>; unused otherwise.</param>
     /// <param name="scratchClasses">At least N ints when <paramref name="channelsFirst"/>; unused otherwise.</param>
+    /// <param name="multiLabel">Every class above the threshold, not only the best (see <see cref="OutputDecoder"/>).</param>
     public static int DecodeYolov8(
         ReadOnlySpan<float> output,
         int count,
@@ -19,12 +20,18 @@ public static partial class OutputDecoder
         float scoreThreshold,
         Span<Candidate> destination,
         Span<float> scratchScores,
-        Span<int> scratchClasses)
+        Span<int> scratchClasses,
+        bool multiLabel = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classes);
         int channels = 4 + classes;
         RequireLength(output, (long)count * channels, nameof(output));
-        RequireDestination(destination, count);
+        RequireDestination(destination, count, classes, multiLabel);
+        if (multiLabel)
+        {
+            return DecodeYolov8MultiLabel(output, count, classes, channelsFirst, scoreThreshold, destination);
+        }
+
         return channelsFirst
             ? DecodeYolov8ChannelsFirst(output, count, classes, scoreThreshold, destination, scratchScores, scratchClasses)
             : DecodeYolov8RowMajor(output, count, channels, scoreThreshold, destination);
@@ -115,6 +122,37 @@ public static partial class OutputDecoder
             if (score > scoreThreshold)
             {
                 destination[n++] = new Candidate(FromCenter(cx[j], cy[j], w[j], h[j]), score, bestClass[j]);
+            }
+        }
+
+        return n;
+    }
+
+    private static int DecodeYolov8MultiLabel(
+        ReadOnlySpan<float> output, int count, int classes, bool channelsFirst, float scoreThreshold, Span<Candidate> destination)
+    {
+        // Element (channel k, anchor j) is at k·count + j channel-first, j·(4+classes) + k otherwise.
+        int channelStep = channelsFirst ? count : 1;
+        int anchorStep = channelsFirst ? 1 : 4 + classes;
+        int n = 0;
+        for (int j = 0; j < count; j++)
+        {
+            int a = j * anchorStep;
+            BoxF box = default;
+            bool boxDone = false;
+            for (int c = 0; c < classes; c++)
+            {
+                float score = output[a + ((4 + c) * channelStep)];
+                if (score > scoreThreshold)
+                {
+                    if (!boxDone)
+                    {
+                        box = FromCenter(output[a], output[a + channelStep], output[a + (2 * channelStep)], output[a + (3 * channelStep)]);
+                        boxDone = true;
+                    }
+
+                    destination[n++] = new Candidate(box, score, c);
+                }
             }
         }
 

@@ -19,6 +19,7 @@ public static partial class OutputDecoder
     /// YOLOX raw grid: [N, 5+<paramref name="classes"/>], rows ordered by stride, then grid row y, then column x.
     /// Box: xy = (v + grid)·stride, wh = exp(v)·stride; objectness and classes already sigmoided; score = obj·cls.
     /// </summary>
+    /// <param name="multiLabel">Every class above the threshold, not only the best (see <see cref="OutputDecoder"/>).</param>
     public static int DecodeYolox(
         ReadOnlySpan<float> output,
         int count,
@@ -27,7 +28,8 @@ public static partial class OutputDecoder
         int inputHeight,
         ReadOnlySpan<int> strides,
         float scoreThreshold,
-        Span<Candidate> destination)
+        Span<Candidate> destination,
+        bool multiLabel = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classes);
         int expected = YoloxAnchorCount(inputWidth, inputHeight, strides);
@@ -38,7 +40,7 @@ public static partial class OutputDecoder
 
         int channels = 5 + classes;
         RequireLength(output, (long)count * channels, nameof(output));
-        RequireDestination(destination, count);
+        RequireDestination(destination, count, classes, multiLabel);
 
         int n = 0;
         int rowIndex = 0;
@@ -69,6 +71,12 @@ public static partial class OutputDecoder
                     float cy = (row[1] + gy) * s;
                     float w = MathF.Exp(row[2]) * s;
                     float h = MathF.Exp(row[3]) * s;
+                    if (multiLabel)
+                    {
+                        n += AllClasses(row[5..], objectness, FromCenter(cx, cy, w, h), scoreThreshold, destination[n..]);
+                        continue;
+                    }
+
                     destination[n++] = new Candidate(FromCenter(cx, cy, w, h), score, cls);
                 }
             }

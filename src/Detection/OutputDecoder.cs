@@ -6,6 +6,11 @@ namespace Lookout.Detection;
 /// skips anchors whose score is not above the threshold before any box maths, writes into a caller-owned
 /// buffer and returns how many candidates it wrote.
 /// </summary>
+/// <remarks>
+/// With <c>multiLabel</c>, an anchor proposes every class whose score is above the threshold, each as its own
+/// candidate with the anchor's box (as Ultralytics validation and the SSD paper's evaluation decode); the
+/// destination then needs one slot per anchor and class.
+/// </remarks>
 public static partial class OutputDecoder
 {
     private static void RequireLength(ReadOnlySpan<float> span, long needed, string name)
@@ -16,9 +21,17 @@ public static partial class OutputDecoder
         }
     }
 
-    private static void RequireDestination(Span<Candidate> destination, int count)
+    private static void RequireDestination(Span<Candidate> destination, int count, int classes = 1, bool multiLabel = false)
     {
-        if (destination.Length < count)
+        if (multiLabel)
+        {
+            long needed = (long)count * classes;
+            if (destination.Length < needed)
+            {
+                throw new ArgumentException($"Multi-label decoding needs one candidate slot per anchor and class ({needed}).", nameof(destination));
+            }
+        }
+        else if (destination.Length < count)
         {
             throw new ArgumentException($"The destination must hold one candidate per anchor ({count}).", nameof(destination));
         }

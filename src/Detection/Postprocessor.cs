@@ -20,7 +20,7 @@ internal sealed class Postprocessor
     private readonly int[] _scratchInts;
     private readonly int[] _kept;
 
-    public Postprocessor(OutputPlan plan, ModelCard card, float scoreThreshold, float iouThreshold, bool agnostic, int maxDetections)
+    public Postprocessor(OutputPlan plan, ModelCard card, float scoreThreshold, float iouThreshold, bool agnostic, int maxDetections, bool multiLabel = false)
     {
         _plan = plan;
         _labels = card.Labels;
@@ -31,8 +31,10 @@ internal sealed class Postprocessor
         IouThreshold = iouThreshold;
         Agnostic = agnostic;
         MaxDetections = maxDetections;
+        MultiLabel = multiLabel;
 
-        int n = plan.Count;
+        // Multi-label: one slot per anchor and class.
+        int n = multiLabel ? checked(plan.Count * plan.Classes) : plan.Count;
         _candidates = new Candidate[n];
         _scratchFloats = new float[n];
         _scratchInts = new int[n];
@@ -46,6 +48,9 @@ internal sealed class Postprocessor
     public bool Agnostic { get; }
 
     public int MaxDetections { get; }
+
+    /// <summary>Whether an anchor proposes every class above the threshold, not only its best.</summary>
+    public bool MultiLabel { get; }
 
     /// <summary>
     /// Decodes <paramref name="primary"/> (the YOLO tensor, or the SSD boxes) and <paramref name="secondary"/> (the SSD
@@ -73,16 +78,17 @@ internal sealed class Postprocessor
     {
         OutputPlan plan = _plan;
         float threshold = ScoreThreshold;
+        bool multi = MultiLabel;
         return plan.Layout switch
         {
             ModelLayout.Ssd => OutputDecoder.DecodeSsd(
-                primary, secondary, plan.Count, plan.Classes + 1, _inputWidth, _inputHeight, threshold, _candidates),
+                primary, secondary, plan.Count, plan.Classes + 1, _inputWidth, _inputHeight, threshold, _candidates, multi),
             ModelLayout.Yolov8 => OutputDecoder.DecodeYolov8(
-                primary, plan.Count, plan.Classes, plan.ChannelsFirst, threshold, _candidates, _scratchFloats, _scratchInts),
+                primary, plan.Count, plan.Classes, plan.ChannelsFirst, threshold, _candidates, _scratchFloats, _scratchInts, multi),
             ModelLayout.Yolov5 => OutputDecoder.DecodeYolov5(
-                primary, plan.Count, plan.Classes, threshold, _candidates),
+                primary, plan.Count, plan.Classes, threshold, _candidates, multi),
             _ => OutputDecoder.DecodeYolox(
-                primary, plan.Count, plan.Classes, _inputWidth, _inputHeight, _strides, threshold, _candidates),
+                primary, plan.Count, plan.Classes, _inputWidth, _inputHeight, _strides, threshold, _candidates, multi),
         };
     }
 }

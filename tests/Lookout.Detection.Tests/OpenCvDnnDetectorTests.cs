@@ -35,12 +35,12 @@ public sealed class OpenCvDnnDetectorTests
     {
         using OnnxDetector onnx = OnnxDetector.Open(new DetectorOptions
         {
-            ModelPath = RepoModel("lookout-yolo-shapes.onnx"),
+            ModelPath = RepoAssets.Model("lookout-yolo-shapes.onnx"),
             Device = ExecutionDevice.Cpu,
             IntraOpThreads = 2,
         });
         using OpenCvDnnDetector dnn = OpenCvDnnDetector.Open(onnx);
-        using Mat frame = FirstFrame(RepoFile("videos", "shapes-sample.mp4"));
+        using Mat frame = RepoAssets.SampleFrame();
 
         Detection[] expected = onnx.Detect(frame);
         Detection[] actual = dnn.Detect(frame, out _);
@@ -56,36 +56,13 @@ public sealed class OpenCvDnnDetectorTests
         // ONNX Runtime has the model in memory once opened; the file is then replaced by bytes no parser accepts.
         using var dir = new TempDirectory();
         string model = Path.Combine(dir.Path, "broken.onnx");
-        File.Copy(RepoModel("lookout-yolo-shapes.onnx"), model);
-        File.Copy(RepoModel("lookout-yolo-shapes.json"), Path.ChangeExtension(model, ".json"));
+        File.Copy(RepoAssets.Model("lookout-yolo-shapes.onnx"), model);
+        File.Copy(RepoAssets.Model("lookout-yolo-shapes.json"), Path.ChangeExtension(model, ".json"));
         using OnnxDetector onnx = OnnxDetector.Open(new DetectorOptions { ModelPath = model, Device = ExecutionDevice.Cpu });
         File.WriteAllBytes(model, [1, 2, 3]);
 
         ModelException error = Assert.Throws<ModelException>(() => OpenCvDnnDetector.Open(onnx));
         Assert.Contains("broken.onnx", error.Message);
         Assert.Contains("OpenCV DNN", error.Message);
-    }
-
-    private static Mat FirstFrame(string video)
-    {
-        using var capture = new VideoCapture(video);
-        var frame = new Mat();
-        Assert.True(capture.Read(frame) && !frame.Empty(), $"no frame in {video}");
-        return frame;
-    }
-
-    private static string RepoModel(string name) => RepoFile("models", name);
-
-    private static string RepoFile(params string[] parts)
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Lookout.slnx")))
-            {
-                return Path.Combine([dir.FullName, .. parts]);
-            }
-        }
-
-        throw new InvalidOperationException("Lookout.slnx not found above the test folder.");
     }
 }

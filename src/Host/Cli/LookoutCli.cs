@@ -165,6 +165,7 @@ public static class LookoutCli
         map.Add(new Option<float>("--score") { Description = scoreDescription }, "Detector:ScoreThreshold");
         map.Add(new Option<float>("--iou") { Description = "NMS IoU threshold (default: the card's)." }, "Detector:IouThreshold");
         map.AddFlag(new Option<bool>("--agnostic-nms") { Description = "Let boxes of different classes suppress each other." }, "Detector:AgnosticNms");
+        map.AddFlag(new Option<bool>("--multi-label") { Description = "Let each anchor propose every class above the score threshold, not only its best." }, "Detector:MultiLabel");
         map.Add(new Option<int>("--max-detections") { Description = "Keep at most N detections per frame (default 300)." }, "Detector:MaxDetections");
         map.Add(new Option<ExecutionDevice>("--device") { Description = "auto (CUDA if it loads, else CPU), cpu or cuda." }, "Detector:Device");
         map.Add(new Option<int>("--device-id") { Description = "CUDA device index." }, "Detector:DeviceId");

@@ -99,6 +99,7 @@ public sealed partial class AnnotateJob : IJob
             ScoreThreshold = configured.ScoreThreshold,
             IouThreshold = configured.IouThreshold,
             AgnosticNms = configured.AgnosticNms,
+            MultiLabel = configured.MultiLabel,
             MaxDetections = configured.MaxDetections,
             Device = configured.Device,
             DeviceId = configured.DeviceId,

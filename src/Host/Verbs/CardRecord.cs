@@ -13,11 +13,12 @@ public static class CardRecord
 {
     /// <summary>
     /// Sets the card's <c>evaluation</c> object: dataset, split, images, mAP50, mAP50-95, and the p50/mean
-    /// inference latency on the execution provider used (and whether its threads spun between runs, <c>--spin</c>).
+    /// inference latency on the execution provider used (whether its threads spun between runs, <c>--spin</c>, and
+    /// whether anchors proposed every class, <c>--multi-label</c>).
     /// Other fields are kept as they are.
     /// </summary>
     /// <exception cref="ModelException">The model has no card file (its card was inferred).</exception>
-    public static void WriteEvaluation(OnnxDetector detector, DetectionDataset dataset, EvaluationReport report, StageStats inference, bool spinning)
+    public static void WriteEvaluation(OnnxDetector detector, DetectionDataset dataset, EvaluationReport report, StageStats inference, bool spinning, bool multiLabel)
     {
         var path = detector.Card.SourcePath
             ?? throw new ModelException($"{detector.ModelPath}: --record needs a card file to write to; this model's card was inferred from its metadata. Write a card <model>.json first.");
@@ -39,6 +40,7 @@ public static class CardRecord
             ["images"] = report.ImageCount,
             ["map50"] = Math.Round(report.Map50, 4),
             ["map50_95"] = Math.Round(report.Map50To95, 4),
+            ["multi_label"] = multiLabel,
             ["inference_ms_p50"] = inference.Count == 0 ? null : Math.Round(inference.Percentile(50), 3),
             ["inference_ms_mean"] = inference.Count == 0 ? null : Math.Round(inference.Mean, 3),
             ["execution_provider"] = detector.ExecutionProvider,

@@ -55,6 +55,7 @@ public sealed partial class EvalJob : IJob
             IouThreshold = _detector.IouThreshold,
             // Scored as one class, a box detected twice under two names would count once as a false positive.
             AgnosticNms = _detector.AgnosticNms || _eval.ClassAgnostic,
+            MultiLabel = _detector.MultiLabel,
             MaxDetections = _detector.MaxDetections,
             Device = _detector.Device,
             DeviceId = _detector.DeviceId,
@@ -97,7 +98,7 @@ public sealed partial class EvalJob : IJob
 
         if (_eval.Record)
         {
-            CardRecord.WriteEvaluation(detector, dataset, report, inference, configured.Spinning);
+            CardRecord.WriteEvaluation(detector, dataset, report, inference, configured.Spinning, configured.MultiLabel);
         }
 
         if (_eval.Json is { } json)

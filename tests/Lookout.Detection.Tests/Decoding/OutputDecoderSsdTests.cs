@@ -28,6 +28,32 @@ public sealed class OutputDecoderSsdTests
     }
 
     [Fact]
+    public void DecodeSsd_MultiLabel_EmitsEveryClassAboveThresholdWithTheAnchorsBox()
+    {
+        // Two anchors, columns: background, cat, dog; background is never a class.
+        float[] boxes =
+        [
+            0.1f, 0.2f, 0.5f, 0.6f,
+            0.0f, 0.0f, 1.0f, 1.0f,
+        ];
+        float[] scores =
+        [
+            0.2f, 0.35f, 0.45f,
+            0.9f, 0.05f, 0.05f,
+        ];
+        var destination = new Candidate[4];
+
+        int n = OutputDecoder.DecodeSsd(boxes, scores, 2, 3, 320, 240, 0.3f, destination, multiLabel: true);
+
+        Assert.Equal(
+            [
+                new Candidate(new BoxF(32, 48, 160, 144), 0.35f, 0),
+                new Candidate(new BoxF(32, 48, 160, 144), 0.45f, 1),
+            ],
+            destination[..n]);
+    }
+
+    [Fact]
     public void DecodeSsd_ScoreEqualToThreshold_IsSkipped()
     {
         float[] boxes = [0, 0, 1, 1];

@@ -43,6 +43,39 @@ public sealed class OutputDecoderYolov8Tests
         Assert.Equal(0, Assert.Single(result).ClassId);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void DecodeYolov8_MultiLabel_EmitsEveryClassAboveThreshold(bool channelsFirst)
+    {
+        float[] rows = MakeRows();
+        float[] output = channelsFirst ? ToChannelsFirst(rows) : rows;
+        var destination = new Candidate[Anchors * Classes];
+
+        int n = OutputDecoder.DecodeYolov8(output, Anchors, Classes, channelsFirst, 0.35f, destination, new float[Anchors], new int[Anchors], multiLabel: true);
+
+        // Anchor 2 has two classes above 0.35, anchor 9 two, anchor 17 one, anchor 18 three.
+        Assert.Equal(
+            [
+                new Candidate(new BoxF(90, 40, 110, 60), 0.4f, 1),
+                new Candidate(new BoxF(90, 40, 110, 60), 0.9f, 2),
+                new Candidate(new BoxF(300, 200, 340, 300), 0.55f, 0),
+                new Candidate(new BoxF(300, 200, 340, 300), 0.5f, 1),
+                new Candidate(new BoxF(0, 0, 64, 64), 0.8f, 1),
+                new Candidate(new BoxF(7.5f, 7.5f, 12.5f, 12.5f), 0.5f, 0),
+                new Candidate(new BoxF(7.5f, 7.5f, 12.5f, 12.5f), 0.5f, 1),
+                new Candidate(new BoxF(7.5f, 7.5f, 12.5f, 12.5f), 0.5f, 2),
+            ],
+            destination[..n]);
+    }
+
+    [Fact]
+    public void DecodeYolov8_MultiLabelDestinationOfOneSlotPerAnchor_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => OutputDecoder.DecodeYolov8(
+            MakeRows(), Anchors, Classes, false, 0.5f, new Candidate[Anchors], new float[Anchors], new int[Anchors], multiLabel: true));
+    }
+
     private static Candidate[] Decode(float[] output, bool channelsFirst)
     {
         var destination = new Candidate[Anchors];

@@ -46,6 +46,25 @@ public sealed class OutputDecoderYoloxTests
     }
 
     [Fact]
+    public void DecodeYolox_MultiLabel_EmitsEachClassWhoseProductPasses()
+    {
+        var output = new float[10 * (5 + Classes)];
+
+        // Stride 32, grid x = 1, y = 0 -> row 9: 0.8·0.75 = 0.6 and 0.8·0.7 = 0.56 pass 0.5.
+        SetRow(output, 9, [0.25f, 0.5f, 0, MathF.Log(0.5f), 0.8f, 0.75f, 0.7f]);
+        var destination = new Candidate[10 * Classes];
+
+        int n = OutputDecoder.DecodeYolox(output, 10, Classes, Width, Height, Strides, 0.5f, destination, multiLabel: true);
+
+        Assert.Equal(2, n);
+        AssertBox(new BoxF(24, 8, 56, 24), destination[0].Box);
+        AssertBox(new BoxF(24, 8, 56, 24), destination[1].Box);
+        Assert.Equal(0.6f, destination[0].Score, 6);
+        Assert.Equal(1, destination[1].ClassId);
+        Assert.Equal(0.56f, destination[1].Score, 6);
+    }
+
+    [Fact]
     public void DecodeYolox_RowCountDisagreesWithGrid_Throws()
     {
         var output = new float[11 * (5 + Classes)];

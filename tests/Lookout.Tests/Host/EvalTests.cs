@@ -35,7 +35,7 @@ public sealed partial class EvalTests
     }
 
     [SkippableFact]
-    public async Task Eval_Record_WritesScoresLatencyAndSpinningIntoTheCardAndKeepsItUsable()
+    public async Task Eval_Record_WritesScoresLatencyAndProtocolIntoTheCardAndKeepsItUsable()
     {
         Skip.If(SharedAssets.Root is null, SharedAssets.SkipReason);
         using var dir = new TempDir();
@@ -53,10 +53,12 @@ public sealed partial class EvalTests
         Assert.Equal("test", evaluation.GetProperty("split").GetString());
         Assert.True(evaluation.GetProperty("inference_ms_p50").GetDouble() > 0);
         Assert.False(evaluation.GetProperty("spinning").GetBoolean());
+        Assert.False(evaluation.GetProperty("multi_label").GetBoolean());
         Assert.Equal("ssd", card.RootElement.GetProperty("layout").GetString());
-        Assert.Equal(0, (await CliRunner.RunAsync("eval", "--model", model, "--data", voc, "--device", "cpu", "--record", "--spin")).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync("eval", "--model", model, "--data", voc, "--device", "cpu", "--record", "--spin", "--multi-label")).ExitCode);
         using var spun = JsonDocument.Parse(File.ReadAllText(dir.File("face.json")));
         Assert.True(spun.RootElement.GetProperty("evaluation").GetProperty("spinning").GetBoolean());
+        Assert.True(spun.RootElement.GetProperty("evaluation").GetProperty("multi_label").GetBoolean());
     }
 
     [Fact]
