@@ -63,6 +63,7 @@ public sealed partial class EvalJob : IJob
             Spinning = _detector.Spinning,
         };
         using var detector = AnnotateJob.OpenDetector(configured, _loggers.CreateLogger("lookout.detection"));
+        CheckReportPath(_eval.Json, detector);
         var missing = dataset.ClassNames.Where(c => !detector.Labels.Contains(c)).ToArray();
         if (missing.Length == dataset.ClassNames.Count)
         {
@@ -115,6 +116,25 @@ public sealed partial class EvalJob : IJob
 
         Console.Out.WriteLine(report.FormatTable());
         return Task.FromResult(RunOutcome.Ok);
+    }
+
+    /// <summary>The JSON report must not replace the model's card (<c>&lt;model&gt;.json</c> by default), which it would make unreadable.</summary>
+    private static void CheckReportPath(string? json, OnnxDetector detector)
+    {
+        if (json is null)
+        {
+            return;
+        }
+
+        var report = Path.GetFullPath(json);
+        string[] cards = [Path.ChangeExtension(Path.GetFullPath(detector.ModelPath), ".json"), .. detector.Card.SourcePath is { } card ? [Path.GetFullPath(card)] : Array.Empty<string>()];
+        if (cards.Contains(report, StringComparer.Ordinal))
+        {
+            throw new OptionsValidationException(
+                EvalOptions.SectionName,
+                typeof(EvalOptions),
+                [$"--json {json} is the model's card; the report would replace it. Write the report to another file."]);
+        }
     }
 
     /// <summary>

@@ -72,6 +72,23 @@ public sealed partial class EvalTests
     }
 
     [Fact]
+    public async Task Eval_JsonReportOnTheModelsCard_FailsAndLeavesTheCard()
+    {
+        using var dir = new TempDir();
+        var model = dir.File("shapes.onnx");
+        File.Copy(RepoPaths.Path("models", "lookout-yolo-shapes.onnx"), model);
+        File.Copy(RepoPaths.Path("models", "lookout-yolo-shapes.json"), dir.File("shapes.json"));
+        var card = File.ReadAllText(dir.File("shapes.json"));
+
+        var (code, error) = await CliRunner.RunAsync(
+            "eval", "--model", model, "--data", RepoPaths.Path("videos", "shapes-sample.mp4"), "--json", dir.File("shapes.json"), "--device", "cpu");
+
+        Assert.Equal(2, code);
+        Assert.Contains("is the model's card", error);
+        Assert.Equal(card, File.ReadAllText(dir.File("shapes.json")));
+    }
+
+    [Fact]
     public async Task Eval_ClassAgnosticWithRecord_FailsNamingTheConflict()
     {
         using var dir = new TempDir();
