@@ -13,6 +13,7 @@ internal static class TrainCommand
 {
     public const string Usage =
         "lookout-train train --data VOC_DIR --out RUN_DIR [--arch yolo|ssd] [--epochs 60] [--batch 16] [--lr 0.002] [--imgsz 320] [--crop N] [--width 16]\n" +
+        "                    [--balance points|sqrt|objects]\n" +
         "                    [--stem conv|patch] [--channels C4,C8,C16,C32,HEAD] [--stride4-blocks 1]\n" +
         "                    [--seed 1] [--patience 12] [--max-steps N] [--val-images N] [--resume RUN_DIR] [--init CKPT --freeze backbone]\n" +
         "lookout-train export --checkpoint CKPT --out MODEL.onnx [--arch yolo|ssd] [--imgsz 320|WxH] [--width 16] [--stem conv|patch]\n" +
@@ -52,8 +53,10 @@ internal static class TrainCommand
             Resume = resume,
             Init = args.String("init"),
             FreezeBackbone = freeze is not null,
+            Balance = args.String("balance") ?? resumed?.Balance ?? TrainingOptions.BalancePoints,
         };
         args.EnsureAllUsed();
+        CheckBalance(arch, options.Balance);
         CheckShape(options.Width, options.Stem, options.Channels, options.Stride4Blocks);
         CheckInputSize(arch, options.InputSize);
         CheckCrop(arch, options);
@@ -125,6 +128,19 @@ internal static class TrainCommand
         }
 
         return channels;
+    }
+
+    private static void CheckBalance(string arch, string balance)
+    {
+        if (!TrainingOptions.BalanceChoices.ContainsKey(balance))
+        {
+            throw new UsageException($"--balance '{balance}' must be {string.Join(", ", TrainingOptions.BalanceChoices.Keys)}.");
+        }
+
+        if (balance != TrainingOptions.BalancePoints && arch != DetectorArch.Yolo)
+        {
+            throw new UsageException($"--balance {balance} is for the yolo network; the SSD's MultiBox loss matches default boxes, not grid points.");
+        }
     }
 
     private static int? Stride4Blocks(Arguments args) =>

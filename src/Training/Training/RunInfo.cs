@@ -43,6 +43,9 @@ internal sealed record RunInfo
     /// <summary>Stride-1 blocks at stride 4; null: one.</summary>
     public int? Stride4Blocks { get; init; }
 
+    /// <summary>How the YOLO's loss weighs objects (<c>--balance</c>); null: by points (runs before the choice existed).</summary>
+    public string? Balance { get; init; }
+
     public int Epochs { get; init; }
 
     public int Batch { get; init; }
@@ -70,6 +73,7 @@ internal sealed record RunInfo
         Stem = o.Stem,
         Channels = o.Channels,
         Stride4Blocks = o.Stride4Blocks,
+        Balance = o.Balance == TrainingOptions.BalancePoints ? null : o.Balance,
         Epochs = o.Epochs,
         Batch = o.BatchSize,
         Lr = o.LearningRate,

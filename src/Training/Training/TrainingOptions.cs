@@ -48,6 +48,22 @@ internal sealed record TrainingOptions
 
     public int Seed { get; init; } = 1;
 
+    public const string BalancePoints = "points";
+    public const string BalanceObjects = "objects";
+
+    /// <summary>The <c>--balance</c> choices, by power of the object's point count (see <see cref="YoloLoss.BalancePower"/>).</summary>
+    public static IReadOnlyDictionary<string, float> BalanceChoices { get; } = new Dictionary<string, float>
+    {
+        [BalancePoints] = 0f,
+        ["sqrt"] = 0.5f,
+        [BalanceObjects] = 1f,
+    };
+
+    public static float BalancePowerOf(string balance) => BalanceChoices[balance];
+
+    /// <summary>How the YOLO's loss weighs objects by their grid points: a key of <see cref="BalanceChoices"/>.</summary>
+    public string Balance { get; init; } = BalancePoints;
+
     /// <summary>Stop after this many epochs without a better val mAP50-95.</summary>
     public int Patience { get; init; } = 12;
 

@@ -30,6 +30,14 @@ internal sealed class YoloLoss
 
     public YoloLoss(YoloShapesNet net) => _net = net;
 
+    /// <summary>
+    /// How much an object's weight in the loss depends on the number n of grid points it was given (<c>--balance</c>):
+    /// a positive point's class and box terms are scaled by n^−p, normalized so the positives' weights still sum to
+    /// their number P. 0 (<c>points</c>): every point counts once, so an object weighs n — a 60 px one about 40 times
+    /// a 10 px one; 1 (<c>objects</c>): every object weighs the same; 0.5 (<c>sqrt</c>): an object weighs √n.
+    /// </summary>
+    public float BalancePower { get; set; }
+
     /// <summary>The loss of a batch of inputs of side <paramref name="size"/>.</summary>
     public (Tensor Total, Tensor Cls, Tensor Box) Compute(Tensor distances, Tensor logits, IReadOnlyList<TrainingSample> samples, int size)
     {
@@ -42,6 +50,8 @@ internal sealed class YoloLoss
         var positive = new List<long>();
         var boxTarget = new List<float>();
         var positiveClass = new List<long>();
+        var positiveObject = new List<int>();
+        var objectBase = 0;
         for (var b = 0; b < batch; b++)
         {
             var assigned = Assign(samples[b], size);
@@ -61,9 +71,14 @@ internal sealed class YoloLoss
 
                 positive.Add(b * n + i);
                 positiveClass.Add(samples[b].Classes[g]);
+                positiveObject.Add(objectBase + g);
                 boxTarget.AddRange(samples[b].Boxes.AsSpan(4 * g, 4));
             }
+
+            objectBase += samples[b].Classes.Length;
         }
+
+        var weights = BalancePower > 0 && positiveObject.Count > 0 ? PositiveWeights(positiveObject, objectBase, BalancePower) : null;
 
         using var anchorCenters = tensor(centers, [1, n, 2]);
         using var anchorStrides = tensor(strides, [1, n, 1]);
@@ -79,7 +94,16 @@ internal sealed class YoloLoss
             var predictedPos = predicted.index_select(0, index);
             using var targetPos = tensor(boxTarget.ToArray(), [positive.Count, 4]);
             var (_, giou) = Overlaps(predictedPos, targetPos);
-            boxLoss = giou.neg().add(One).sum().div(count);
+            if (weights is null)
+            {
+                boxLoss = giou.neg().add(One).sum().div(count);
+            }
+            else
+            {
+                using var w = tensor(weights);
+                boxLoss = (giou.neg().add(One) * w).sum().div(count);
+            }
+
             using var flatIndex = tensor(positive.Select((p, k) => p * classes + positiveClass[k]).ToArray());
             target = zeros(batch * n * classes);
             target = target.index_put_(ones(positive.Count), flatIndex);
@@ -96,10 +120,36 @@ internal sealed class YoloLoss
             ignore[i] = 1 - ignore[i];
         }
 
+        if (weights is not null)
+        {
+            for (var k = 0; k < positive.Count; k++)
+            {
+                ignore[positive[k]] = weights[k];
+            }
+        }
+
         using var keep = tensor(ignore, [batch * n, 1]);
         var bce = nn.functional.binary_cross_entropy_with_logits(logitsFlat, target, reduction: nn.Reduction.None);
         var clsLoss = (bce * keep).sum().div(count);
         return (clsLoss.add(boxLoss, BoxWeight), clsLoss, boxLoss);
+    }
+
+    /// <summary>
+    /// Per positive, n^−<paramref name="power"/>·P / Σ over objects of n^(1−<paramref name="power"/>): P positives, n the
+    /// points of its object, given as the object's index in [0, <paramref name="objects"/>) (see
+    /// <see cref="BalancePower"/>). The weights sum to P; with power 1 each object's sum to P / G, G the objects with points.
+    /// </summary>
+    internal static float[] PositiveWeights(IReadOnlyList<int> positiveObject, int objects, float power)
+    {
+        var points = new int[objects];
+        foreach (var o in positiveObject)
+        {
+            points[o]++;
+        }
+
+        var total = points.Where(p => p > 0).Sum(p => Math.Pow(p, 1 - power));
+        var scale = positiveObject.Count / total;
+        return positiveObject.Select(o => (float)(scale * Math.Pow(points[o], -power))).ToArray();
     }
 
     /// <summary>For each grid point, the index of the object it is assigned to, or −1.</summary>

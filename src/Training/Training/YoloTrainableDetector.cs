@@ -26,6 +26,13 @@ internal sealed class YoloTrainableDetector : ITrainableDetector
 
     public YoloShapesNet Net => _net;
 
+    /// <summary>See <see cref="YoloLoss.BalancePower"/>.</summary>
+    public float BalancePower
+    {
+        get => _loss.BalancePower;
+        set => _loss.BalancePower = value;
+    }
+
     public BackboneShape Shape => _net.Shape;
 
     public string Arch => DetectorArch.Yolo;

@@ -100,7 +100,9 @@ public sealed class CropTrainingTests : IDisposable
     [InlineData("--arch ssd --imgsz 320 --crop 96", "--crop 96 must be a multiple of 64")]
     [InlineData("--imgsz 320 --crop 100", "--crop 100 must be a multiple of 32")]
     [InlineData("--imgsz 320 --crop 416", "at most --imgsz 320")]
-    public void Train_BadCrop_UsageErrorNamingIt(string options, string expected)
+    [InlineData("--balance anchors", "--balance 'anchors' must be points, sqrt, objects")]
+    [InlineData("--arch ssd --balance objects", "--balance objects is for the yolo network")]
+    public void Train_BadCropOrBalance_UsageErrorNamingIt(string options, string expected)
     {
         string[] args = ["--data", Path.Combine(_root, "none"), "--out", Path.Combine(_root, "run"), .. options.Split(' ')];
 

@@ -44,6 +44,51 @@ public sealed class YoloLossTests
         Assert.Equal(0.5f, grad[0, 1, 10].item<float>(), 5);
     }
 
+    [Fact]
+    public void PositiveWeights_ThreePointsAndOnePoint_EachObjectWeighsHalfOfThePositives()
+    {
+        // P = 4 positives, G = 2 objects with points (object 1 has none): object 0's three points share 2,
+        // object 2's single point weighs 2.
+        var weights = YoloLoss.PositiveWeights([0, 0, 0, 2], objects: 3, power: 1);
+
+        Assert.Equal([2f / 3, 2f / 3, 2f / 3, 2f], weights, FloatComparer(1e-6f));
+    }
+
+    [Fact]
+    public void PositiveWeights_SquareRoot_ObjectsWeighTheRootOfTheirPoints()
+    {
+        // Four points and one: n^−½ is ½ and 1, scaled by P / Σ√n = 5 / 3; the objects weigh 4·⅚ and 5/3, as √4 to √1.
+        var weights = YoloLoss.PositiveWeights([1, 1, 1, 1, 0], objects: 2, power: 0.5f);
+
+        Assert.Equal([5f / 6, 5f / 6, 5f / 6, 5f / 6, 5f / 3], weights, FloatComparer(1e-6f));
+    }
+
+    [Fact]
+    public void Compute_BalanceObjects_LoneTinyObjectsPointWeighsAsMuchAsABigObjectsPoints()
+    {
+        TorchRuntime.Initialize();
+        using var net = new YoloShapesNet(classes: 2, width: 4, inputSize: 64);
+        var loss = new YoloLoss(net) { BalancePower = 1 };
+        var n = net.AnchorsFor(64).Strides.Length;
+        // A 16-px object whose only point is (12, 12), index 9, and a 36-px object on many points of strides 8 and 16;
+        // balanced, the tiny object's point carries as much gradient as all the big object's points together.
+        var samples = new[] { new TrainingSample([], [4, 4, 20, 20, 24, 24, 60, 60], [1, 0], [false, false]) };
+        var assigned = loss.Assign(samples[0], 64);
+        var bigPoints = assigned.Count(g => g == 1);
+        Assert.Equal(1, assigned.Count(g => g == 0));
+        Assert.True(bigPoints > 4, $"{bigPoints} points for the big object");
+        using var distances = full(1, 4, n, 0.5f);
+        using var logits = zeros([1, 2, n], requires_grad: true);
+
+        var (total, _, _) = loss.Compute(distances, logits, samples, 64);
+        total.backward();
+
+        // Class-0 logit of the big object's points aims at 1: their gradients sum to that of the tiny object's class-1 logit.
+        var grad = logits.grad!;
+        var big = Enumerable.Range(0, n).Where(i => assigned[i] == 1).Sum(i => grad[0, 0, i].item<float>());
+        Assert.Equal(grad[0, 1, 9].item<float>(), big, 4);
+    }
+
     private static IEqualityComparer<float> FloatComparer(float tolerance) =>
         EqualityComparer<float>.Create((x, y) => MathF.Abs(x - y) <= tolerance, _ => 0);
 }
