@@ -56,7 +56,7 @@ internal static class TrainCommand
             Balance = args.String("balance") ?? resumed?.Balance ?? TrainingOptions.BalancePoints,
         };
         args.EnsureAllUsed();
-        CheckBalance(arch, options.Balance);
+        CheckBalance(options.Balance);
         CheckShape(options.Width, options.Stem, options.Channels, options.Stride4Blocks);
         CheckInputSize(arch, options.InputSize);
         CheckCrop(arch, options);
@@ -130,16 +130,11 @@ internal static class TrainCommand
         return channels;
     }
 
-    private static void CheckBalance(string arch, string balance)
+    private static void CheckBalance(string balance)
     {
         if (!TrainingOptions.BalanceChoices.ContainsKey(balance))
         {
             throw new UsageException($"--balance '{balance}' must be {string.Join(", ", TrainingOptions.BalanceChoices.Keys)}.");
-        }
-
-        if (balance != TrainingOptions.BalancePoints && arch != DetectorArch.Yolo)
-        {
-            throw new UsageException($"--balance {balance} is for the yolo network; the SSD's MultiBox loss matches default boxes, not grid points.");
         }
     }
 

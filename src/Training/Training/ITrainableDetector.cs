@@ -38,6 +38,12 @@ internal interface ITrainableDetector : IDisposable
     /// <summary>One line for the model card: the architecture and its size.</summary>
     string Architecture { get; }
 
+    /// <summary>
+    /// How much an object weighs in the loss by the number n of grid points or priors it was matched to: its positives'
+    /// terms are scaled by n^−p, normalized so the loss keeps its size (0: each positive counts once; <c>--balance</c>).
+    /// </summary>
+    float BalancePower { get; set; }
+
     /// <summary>Forward pass and loss of a letterboxed batch [B, 3, S, S] against its samples' objects.</summary>
     (Tensor Total, Tensor Cls, Tensor Box) Loss(Tensor input, IReadOnlyList<TrainingSample> samples);
 

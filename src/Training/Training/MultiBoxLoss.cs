@@ -10,6 +10,8 @@ namespace Lookout.Training.Training;
 /// over the positives (their class) and the hardest negatives (background), three negatives per positive,
 /// ranked by their background loss; the box term is smooth L1 between the predicted and the
 /// variance-encoded target offsets of the positives. Both are summed and divided by the number of positives.
+/// With <see cref="BalancePower"/> above 0, a positive's class and box terms are weighted by its object's
+/// number of matched priors as <see cref="YoloLoss.PositiveWeights"/> computes (the negatives keep weight 1).
 /// </summary>
 /// <remarks>
 /// No operation here converts a number to a <see cref="TorchSharp.Scalar"/>: a temporary one can be
@@ -48,6 +50,13 @@ internal sealed class MultiBoxLoss
         _inputSize = inputSize;
     }
 
+    /// <summary>
+    /// How much an object's weight depends on its number n of matched priors: its positives' terms are scaled by
+    /// n^−p, normalized so the positives' weights sum to their number (0: each prior counts once; see
+    /// <see cref="YoloLoss.BalancePower"/>).
+    /// </summary>
+    public float BalancePower { get; set; }
+
     /// <summary>Offsets [B, N, 4] and logits [B, N, 1 + C] of square inputs of the network's input side against the samples' objects (input pixels).</summary>
     public (Tensor Total, Tensor Cls, Tensor Box) Compute(Tensor offsets, Tensor logits, IReadOnlyList<TrainingSample> samples) =>
         Compute(offsets, logits, samples, _inputSize);
@@ -65,6 +74,8 @@ internal sealed class MultiBoxLoss
         var labels = new long[batch * n];
         var positives = new int[batch];
         var positiveIndex = new List<long>();
+        var positiveObject = new List<int>();
+        var objectBase = 0;
         var targets = new List<float>();
         Span<float> encoded = stackalloc float[4];
         for (var b = 0; b < batch; b++)
@@ -89,10 +100,15 @@ internal sealed class MultiBoxLoss
                 labels[b * n + i] = sample.Classes[g] + 1;
                 positives[b]++;
                 positiveIndex.Add(b * n + i);
+                positiveObject.Add(objectBase + g);
                 SsdPriors.Encode(priors.AsSpan(4 * i, 4), boxes.AsSpan(4 * g, 4), encoded);
                 targets.AddRange(encoded);
             }
+
+            objectBase += sample.Classes.Length;
         }
+
+        var weights = BalancePower > 0 && positiveObject.Count > 0 ? YoloLoss.PositiveWeights(positiveObject, objectBase, BalancePower) : null;
 
         float[] backgroundLoss;
         using (no_grad())
@@ -109,14 +125,42 @@ internal sealed class MultiBoxLoss
 
         using var count = tensor((float)Math.Max(1, positiveIndex.Count));
         using var target = tensor(labels);
-        var clsLoss = nn.functional.cross_entropy(logits.reshape(-1, _classes + 1), target, ignore_index: Ignored, reduction: nn.Reduction.Sum).div(count);
+        Tensor clsLoss;
+        if (weights is null)
+        {
+            clsLoss = nn.functional.cross_entropy(logits.reshape(-1, _classes + 1), target, ignore_index: Ignored, reduction: nn.Reduction.Sum).div(count);
+        }
+        else
+        {
+            // Ignored priors have a zero loss; the kept negatives weigh 1, each positive its weight.
+            var priorWeights = new float[batch * n];
+            Array.Fill(priorWeights, 1f);
+            for (var k = 0; k < positiveIndex.Count; k++)
+            {
+                priorWeights[positiveIndex[k]] = weights[k];
+            }
+
+            using var w = tensor(priorWeights);
+            var perPrior = nn.functional.cross_entropy(logits.reshape(-1, _classes + 1), target, ignore_index: Ignored, reduction: nn.Reduction.None);
+            clsLoss = (perPrior * w).sum().div(count);
+        }
+
         Tensor boxLoss;
         if (positiveIndex.Count > 0)
         {
             using var index = tensor(positiveIndex.ToArray());
             using var targetOffsets = tensor(targets.ToArray(), [positiveIndex.Count, 4]);
             var predicted = offsets.reshape(-1, 4).index_select(0, index);
-            boxLoss = nn.functional.smooth_l1_loss(predicted, targetOffsets, nn.Reduction.Sum, beta: 1.0).div(count);
+            if (weights is null)
+            {
+                boxLoss = nn.functional.smooth_l1_loss(predicted, targetOffsets, nn.Reduction.Sum, beta: 1.0).div(count);
+            }
+            else
+            {
+                using var w = tensor(weights, [positiveIndex.Count, 1]);
+                boxLoss = (nn.functional.smooth_l1_loss(predicted, targetOffsets, nn.Reduction.None, beta: 1.0) * w).sum().div(count);
+            }
+
         }
         else
         {

@@ -43,7 +43,7 @@ internal sealed record RunInfo
     /// <summary>Stride-1 blocks at stride 4; null: one.</summary>
     public int? Stride4Blocks { get; init; }
 
-    /// <summary>How the YOLO's loss weighs objects (<c>--balance</c>); null: by points (runs before the choice existed).</summary>
+    /// <summary>How the loss weighs objects (<c>--balance</c>); null: by points or priors (the default, and runs before the choice existed).</summary>
     public string? Balance { get; init; }
 
     public int Epochs { get; init; }

@@ -26,6 +26,12 @@ internal sealed class SsdTrainableDetector : ITrainableDetector
 
     public SsdShapesNet Net => _net;
 
+    public float BalancePower
+    {
+        get => _loss.BalancePower;
+        set => _loss.BalancePower = value;
+    }
+
     public BackboneShape Shape => _net.Shape;
 
     public string Arch => DetectorArch.Ssd;

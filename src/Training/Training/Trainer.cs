@@ -45,10 +45,7 @@ internal sealed class Trainer
         var train = VocDataset.Load(_o.Data, "train");
         var val = VocDataset.ListSplits(_o.Data).Contains("val") ? VocDataset.Load(_o.Data, "val") : null;
         using var detector = DetectorArch.Create(_o.Arch, train.ClassNames.Count, _o.Shape, _o.InputSize);
-        if (detector is YoloTrainableDetector yolo)
-        {
-            yolo.BalancePower = TrainingOptions.BalancePowerOf(_o.Balance);
-        }
+        detector.BalancePower = TrainingOptions.BalancePowerOf(_o.Balance);
         var net = detector.Module;
         var records = new List<EpochRecord>();
         var startEpoch = 0;

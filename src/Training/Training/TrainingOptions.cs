@@ -51,7 +51,7 @@ internal sealed record TrainingOptions
     public const string BalancePoints = "points";
     public const string BalanceObjects = "objects";
 
-    /// <summary>The <c>--balance</c> choices, by power of the object's point count (see <see cref="YoloLoss.BalancePower"/>).</summary>
+    /// <summary>The <c>--balance</c> choices, by power of the object's point or prior count (see <see cref="ITrainableDetector.BalancePower"/>).</summary>
     public static IReadOnlyDictionary<string, float> BalanceChoices { get; } = new Dictionary<string, float>
     {
         [BalancePoints] = 0f,
@@ -61,7 +61,7 @@ internal sealed record TrainingOptions
 
     public static float BalancePowerOf(string balance) => BalanceChoices[balance];
 
-    /// <summary>How the YOLO's loss weighs objects by their grid points: a key of <see cref="BalanceChoices"/>.</summary>
+    /// <summary>How the loss weighs objects by their grid points or priors: a key of <see cref="BalanceChoices"/>.</summary>
     public string Balance { get; init; } = BalancePoints;
 
     /// <summary>Stop after this many epochs without a better val mAP50-95.</summary>

@@ -26,7 +26,6 @@ internal sealed class YoloTrainableDetector : ITrainableDetector
 
     public YoloShapesNet Net => _net;
 
-    /// <summary>See <see cref="YoloLoss.BalancePower"/>.</summary>
     public float BalancePower
     {
         get => _loss.BalancePower;

@@ -108,6 +108,27 @@ public sealed class MultiBoxLossTests
         Assert.Equal(cls.item<float>() + 0.625f, total.item<float>(), 4);
     }
 
+    [Theory]
+    [InlineData(0f, 1f)]
+    [InlineData(1f, 2f)]
+    public void Compute_BalancePower_PositivesWeighByTheirObjectsPriorCount(float power, float expectedRatio)
+    {
+        TorchRuntime.Initialize();
+        var loss = new MultiBoxLoss(CornersToPriors(Corners), classes: 2, inputSize: 100) { BalancePower = power };
+        // Object A (class 0) matches priors 0 and 4 (IoU 0.69 each), object B (class 1) prior 3 alone. Balanced
+        // by objects (power 1), A's two positives weigh 3/4 each and B's 3/2: A and B weigh the same.
+        var samples = new[] { new TrainingSample([], [0, 0, 60, 60, 50, 50, 100, 100], [0, 1], [false, false]) };
+        using var offsets = zeros(1, 5, 4);
+        using var logits = zeros([1, 5, 3], requires_grad: true);
+
+        var (total, _, _) = loss.Compute(offsets, logits, samples);
+        total.backward();
+
+        var grad = logits.grad!;
+        Assert.Equal(grad[0, 0, 1].item<float>(), grad[0, 4, 1].item<float>(), 6);
+        Assert.Equal(expectedRatio, grad[0, 3, 2].item<float>() / grad[0, 0, 1].item<float>(), 4);
+    }
+
     private static float[] CornersToPriors(float[] corners)
     {
         var priors = new float[corners.Length];
