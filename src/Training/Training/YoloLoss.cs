@@ -10,9 +10,10 @@ namespace Lookout.Training.Training;
 /// centre, on a level whose size range fits the object; the smallest such object wins, and an object
 /// that got no point takes the nearest one. Classification is BCE (1 for a positive's class, 0
 /// elsewhere) summed over points and divided by the number of positives; the box term is 1 − GIoU
-/// over positives. A positive's terms are weighted by its object's point count as <see cref="BalancePower"/> says. Points on difficult objects are ignored. (An IoU-aware target, the positive's IoU
-/// with its object as in GFL and YOLOv8, was tried with the bundled recipe: on the 800 val images it
-/// scored mAP50 0.674 against 0.698, mAP50-95 0.477 against 0.476.)
+/// over positives; a positive's terms are weighted by its object's point count as
+/// <see cref="BalancePower"/> says. Points on difficult objects are ignored. (An IoU-aware target, the
+/// positive's IoU with its object as in GFL and YOLOv8, was tried with the bundled recipe: on the 800
+/// val images it scored mAP50 0.674 against 0.698, mAP50-95 0.477 against 0.476.)
 /// </summary>
 /// <remarks>
 /// Every tensor-with-number operation here uses a <see cref="Scalar"/> that stays referenced for the
