@@ -109,6 +109,11 @@ internal static class ModelCardWriter
                 facts["crop"] = crop;
             }
 
+            if (info.Balance is { } balance)
+            {
+                facts["balance"] = balance;
+            }
+
             if (info.Data is not null)
             {
                 facts["data"] = Path.GetFileName(Path.TrimEndingDirectorySeparator(info.Data));
