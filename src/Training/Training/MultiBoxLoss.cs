@@ -11,7 +11,7 @@ namespace Lookout.Training.Training;
 /// ranked by their background loss; the box term is smooth L1 between the predicted and the
 /// variance-encoded target offsets of the positives. Both are summed and divided by the number of positives.
 /// With <see cref="BalancePower"/> above 0, a positive's class and box terms are weighted by its object's
-/// number of matched priors as <see cref="YoloLoss.PositiveWeights"/> computes (the negatives keep weight 1).
+/// number of matched priors as <see cref="ObjectBalance"/> computes (the negatives keep weight 1).
 /// </summary>
 /// <remarks>
 /// No operation here converts a number to a <see cref="TorchSharp.Scalar"/>: a temporary one can be
@@ -53,7 +53,7 @@ internal sealed class MultiBoxLoss
     /// <summary>
     /// How much an object's weight depends on its number n of matched priors: its positives' terms are scaled by
     /// n^−p, normalized so the positives' weights sum to their number (0: each prior counts once; see
-    /// <see cref="YoloLoss.BalancePower"/>).
+    /// <see cref="ObjectBalance"/>).
     /// </summary>
     public float BalancePower { get; set; }
 
@@ -108,7 +108,7 @@ internal sealed class MultiBoxLoss
             objectBase += sample.Classes.Length;
         }
 
-        var weights = BalancePower > 0 && positiveObject.Count > 0 ? YoloLoss.PositiveWeights(positiveObject, objectBase, BalancePower) : null;
+        var weights = BalancePower > 0 && positiveObject.Count > 0 ? ObjectBalance.Weights(positiveObject, objectBase, BalancePower) : null;
 
         float[] backgroundLoss;
         using (no_grad())
@@ -160,7 +160,6 @@ internal sealed class MultiBoxLoss
                 using var w = tensor(weights, [positiveIndex.Count, 1]);
                 boxLoss = (nn.functional.smooth_l1_loss(predicted, targetOffsets, nn.Reduction.None, beta: 1.0) * w).sum().div(count);
             }
-
         }
         else
         {

@@ -79,7 +79,7 @@ internal sealed class YoloLoss
             objectBase += samples[b].Classes.Length;
         }
 
-        var weights = BalancePower > 0 && positiveObject.Count > 0 ? PositiveWeights(positiveObject, objectBase, BalancePower) : null;
+        var weights = BalancePower > 0 && positiveObject.Count > 0 ? ObjectBalance.Weights(positiveObject, objectBase, BalancePower) : null;
 
         using var anchorCenters = tensor(centers, [1, n, 2]);
         using var anchorStrides = tensor(strides, [1, n, 1]);
@@ -133,24 +133,6 @@ internal sealed class YoloLoss
         var bce = nn.functional.binary_cross_entropy_with_logits(logitsFlat, target, reduction: nn.Reduction.None);
         var clsLoss = (bce * keep).sum().div(count);
         return (clsLoss.add(boxLoss, BoxWeight), clsLoss, boxLoss);
-    }
-
-    /// <summary>
-    /// Per positive, n^−<paramref name="power"/>·P / Σ over objects of n^(1−<paramref name="power"/>): P positives, n the
-    /// points of its object, given as the object's index in [0, <paramref name="objects"/>) (see
-    /// <see cref="BalancePower"/>). The weights sum to P; with power 1 each object's sum to P / G, G the objects with points.
-    /// </summary>
-    internal static float[] PositiveWeights(IReadOnlyList<int> positiveObject, int objects, float power)
-    {
-        var points = new int[objects];
-        foreach (var o in positiveObject)
-        {
-            points[o]++;
-        }
-
-        var total = points.Where(p => p > 0).Sum(p => Math.Pow(p, 1 - power));
-        var scale = positiveObject.Count / total;
-        return positiveObject.Select(o => (float)(scale * Math.Pow(points[o], -power))).ToArray();
     }
 
     /// <summary>For each grid point, the index of the object it is assigned to, or −1.</summary>
