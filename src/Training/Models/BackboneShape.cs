@@ -11,7 +11,7 @@ namespace Lookout.Training.Models;
 /// CPU (the 3-channel full-resolution convolution was the network's costliest node), which leaves time for
 /// wider stages at strides 8 to 32 within the same latency.
 /// </summary>
-internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int C8, int C16, int C32, int Head, int Stride4Blocks = 1)
+internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int C8, int C16, int C32, int Head, int Stride4Blocks = 1, string Neck = BackboneShape.NoNeck)
 {
     /// <summary>The most stride-1 blocks at stride 4 (<c>s2b</c>, <c>s2c</c>).</summary>
     public const int MaxStride4Blocks = 2;
@@ -20,6 +20,14 @@ internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int 
     public const string PatchStem = "patch";
 
     public static IReadOnlyList<string> Stems { get; } = [ConvStem, PatchStem];
+
+    public const string NoNeck = "none";
+    public const string FpnNeck = "fpn";
+
+    /// <summary>What lies between the backbone and the heads: nothing, or a <see cref="TopDownNeck"/>.</summary>
+    public static IReadOnlyList<string> Necks { get; } = [NoNeck, FpnNeck];
+
+    public bool HasFpn => Neck == FpnNeck;
 
     /// <summary>The original proportions: a <c>conv</c> stem of <paramref name="width"/>, then 2, 3, 6 and 8 × width, heads 4 × width.</summary>
     public static BackboneShape FromWidth(int width) => new(ConvStem, width, 2 * width, 3 * width, 6 * width, 8 * width, 4 * width);
@@ -30,9 +38,19 @@ internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int 
     /// <paramref name="stride4Blocks"/> stride-1 blocks at stride 4 in place of one.
     /// </summary>
     /// <exception cref="ArgumentException">An unknown stem, not five channel counts from 4 to 1024, or a block count out of range.</exception>
-    public static BackboneShape Create(int width, string? stem, IReadOnlyList<int>? channels, int? stride4Blocks = null)
+    public static BackboneShape Create(int width, string? stem, IReadOnlyList<int>? channels, int? stride4Blocks = null, string? neck = null)
     {
         var shape = FromWidth(width);
+        if (neck is not null)
+        {
+            if (!Necks.Contains(neck))
+            {
+                throw new ArgumentException($"neck '{neck}' must be {string.Join(" or ", Necks)}.", nameof(neck));
+            }
+
+            shape = shape with { Neck = neck };
+        }
+
         if (stride4Blocks is { } blocks)
         {
             if (blocks < 0 || blocks > MaxStride4Blocks)
@@ -72,7 +90,7 @@ internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int 
     /// <summary>For the model card: the stem and the channels per stride.</summary>
     public string Describe() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{(Stem == PatchStem ? "4x4 stride-4 patch stem" : $"3x3 stride-2 stem of {StemChannels} and a stride-2 block")}, {Stride4Blocks} stride-1 block{(Stride4Blocks == 1 ? "" : "s")} at stride 4, channels {C4}/{C8}/{C16}/{C32} at strides 4/8/16/32, heads {Head}");
+        $"{(Stem == PatchStem ? "4x4 stride-4 patch stem" : $"3x3 stride-2 stem of {StemChannels} and a stride-2 block")}, {Stride4Blocks} stride-1 block{(Stride4Blocks == 1 ? "" : "s")} at stride 4, channels {C4}/{C8}/{C16}/{C32} at strides 4/8/16/32, {(HasFpn ? "top-down FPN neck, " : "")}heads {Head}");
 
     /// <summary>
     /// The stem and stages 2 (stride 4) to 5 (stride 32). Module names are the same for both stems where the

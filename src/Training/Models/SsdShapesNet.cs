@@ -32,6 +32,7 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
     private readonly ModuleList<DepthwiseSeparable> stage3;
     private readonly ModuleList<DepthwiseSeparable> stage4;
     private readonly ModuleList<DepthwiseSeparable> stage5;
+    private readonly TopDownNeck? neck;
     private readonly ModuleList<DepthwiseSeparable> stage6;
     private readonly ModuleList<DepthwiseSeparable> ssdHeads;
     private readonly ModuleList<Conv2d> locOut;
@@ -56,6 +57,7 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
         InputSize = inputSize;
         Shape = shape;
         (stem, stage2, stage3, stage4, stage5) = shape.Build();
+        neck = shape.HasFpn ? new TopDownNeck(shape) : null;
         stage6 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s6a", shape.C32, shape.C32, 2));
         int[] levelChannels = [shape.C8, shape.C16, shape.C32, shape.C32];
         ssdHeads = new ModuleList<DepthwiseSeparable>([.. levelChannels.Select((c, i) => new DepthwiseSeparable($"ssd_head{i}", c, shape.Head, 1))]);
@@ -134,6 +136,11 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
         var p3 = Blocks.Forward(stage3, x);
         var p4 = Blocks.Forward(stage4, p3);
         var p5 = Blocks.Forward(stage5, p4);
+        if (neck is not null)
+        {
+            (p3, p4) = neck.Forward(p3, p4, p5);
+        }
+
         var p6 = Blocks.Forward(stage6, p5);
         Tensor[] levels = [p3, p4, p5, p6];
         var offsets = new List<Tensor>();
@@ -181,6 +188,11 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
         var p3 = Blocks.Emit(g, stage3, x);
         var p4 = Blocks.Emit(g, stage4, p3);
         var p5 = Blocks.Emit(g, stage5, p4);
+        if (neck is not null)
+        {
+            (p3, p4) = neck.Emit(g, p3, p4, p5);
+        }
+
         var p6 = Blocks.Emit(g, stage6, p5);
         string[] levels = [p3, p4, p5, p6];
         var perPrior = 4 + _classes + 1;

@@ -20,6 +20,7 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
     private readonly ModuleList<DepthwiseSeparable> stage3;
     private readonly ModuleList<DepthwiseSeparable> stage4;
     private readonly ModuleList<DepthwiseSeparable> stage5;
+    private readonly TopDownNeck? neck;
     private readonly ModuleList<DepthwiseSeparable> heads;
     private readonly ModuleList<Conv2d> boxOut;
     private readonly ModuleList<Conv2d> clsOut;
@@ -39,6 +40,7 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
         ExportInput = (inputSize, inputSize);
         Shape = shape;
         (stem, stage2, stage3, stage4, stage5) = shape.Build();
+        neck = shape.HasFpn ? new TopDownNeck(shape) : null;
         int[] levelChannels = [shape.C8, shape.C16, shape.C32];
         heads = new ModuleList<DepthwiseSeparable>([.. levelChannels.Select((c, i) => new DepthwiseSeparable($"head{i}", c, shape.Head, 1))]);
         boxOut = new ModuleList<Conv2d>([.. levelChannels.Select(_ => nn.Conv2d(shape.Head, 4, 1))]);
@@ -120,6 +122,11 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
         var p3 = Blocks.Forward(stage3, x);
         var p4 = Blocks.Forward(stage4, p3);
         var p5 = Blocks.Forward(stage5, p4);
+        if (neck is not null)
+        {
+            (p3, p4) = neck.Forward(p3, p4, p5);
+        }
+
         Tensor[] levels = [p3, p4, p5];
         var boxes = new List<Tensor>();
         var logits = new List<Tensor>();
@@ -162,6 +169,11 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
         var p3 = Blocks.Emit(g, stage3, x);
         var p4 = Blocks.Emit(g, stage4, p3);
         var p5 = Blocks.Emit(g, stage5, p4);
+        if (neck is not null)
+        {
+            (p3, p4) = neck.Emit(g, p3, p4, p5);
+        }
+
         string[] levels = [p3, p4, p5];
         var flat = g.Int64Initializer("flat_shape", [1, 0, -1]);
         var outputs = new string[levels.Length];

@@ -43,6 +43,9 @@ internal sealed record RunInfo
     /// <summary>Stride-1 blocks at stride 4; null: one.</summary>
     public int? Stride4Blocks { get; init; }
 
+    /// <summary>Between backbone and heads; null: none (runs before the choice existed).</summary>
+    public string? Neck { get; init; }
+
     /// <summary>How the loss weighs objects (<c>--balance</c>); null: by points or priors (the default, and runs before the choice existed).</summary>
     public string? Balance { get; init; }
 
@@ -73,6 +76,7 @@ internal sealed record RunInfo
         Stem = o.Stem,
         Channels = o.Channels,
         Stride4Blocks = o.Stride4Blocks,
+        Neck = o.Neck,
         Balance = o.Balance == TrainingOptions.BalancePoints ? null : o.Balance,
         Epochs = o.Epochs,
         Batch = o.BatchSize,

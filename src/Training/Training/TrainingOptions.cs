@@ -44,7 +44,10 @@ internal sealed record TrainingOptions
     /// <summary>Stride-1 blocks at stride 4 (null: one).</summary>
     public int? Stride4Blocks { get; init; }
 
-    public BackboneShape Shape => BackboneShape.Create(Width, Stem, Channels, Stride4Blocks);
+    /// <summary>Between backbone and heads (<see cref="BackboneShape.Necks"/>; null: none).</summary>
+    public string? Neck { get; init; }
+
+    public BackboneShape Shape => BackboneShape.Create(Width, Stem, Channels, Stride4Blocks, Neck);
 
     public int Seed { get; init; } = 1;
 

@@ -69,13 +69,13 @@ public sealed class ExportCommandTests : IDisposable
         TorchRuntime.Initialize();
         var run = Path.Combine(_root, "run");
         Directory.CreateDirectory(run);
-        var shape = BackboneShape.Create(8, "patch", [16, 24, 40, 48, 16], stride4Blocks: 0);
+        var shape = BackboneShape.Create(8, "patch", [16, 24, 40, 48, 16], stride4Blocks: 0, neck: "fpn");
         using (var detector = DetectorArch.Create(DetectorArch.Yolo, 6, shape, 128))
         {
             detector.Module.save(Path.Combine(run, "best.ckpt"));
         }
 
-        new RunInfo { Arch = DetectorArch.Yolo, Imgsz = 128, Width = 8, Stem = "patch", Channels = [16, 24, 40, 48, 16], Stride4Blocks = 0 }.Write(run);
+        new RunInfo { Arch = DetectorArch.Yolo, Imgsz = 128, Width = 8, Stem = "patch", Channels = [16, 24, 40, 48, 16], Stride4Blocks = 0, Neck = "fpn" }.Write(run);
         var model = Path.Combine(_root, "patch.onnx");
 
         // Loading the checkpoint into any other shape fails, so success means run.json's shape was built.
@@ -85,7 +85,7 @@ public sealed class ExportCommandTests : IDisposable
         using var session = new InferenceSession(model);
         Assert.Equal([1, 3, 128, 128], session.InputMetadata["images"].Dimensions);
         using var card = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(model, ".json")));
-        Assert.Contains("4x4 stride-4 patch stem, 0 stride-1 blocks at stride 4, channels 16/24/40/48", card.RootElement.GetProperty("architecture").GetString(), StringComparison.Ordinal);
+        Assert.Contains("4x4 stride-4 patch stem, 0 stride-1 blocks at stride 4, channels 16/24/40/48 at strides 4/8/16/32, top-down FPN neck", card.RootElement.GetProperty("architecture").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -93,6 +93,7 @@ public sealed class ExportCommandTests : IDisposable
     [InlineData("--channels", "16,24,40,48", "--channels '16,24,40,48' must be five whole numbers from 4 to 1024")]
     [InlineData("--channels", "16,24,40,48,2", "--channels '16,24,40,48,2' must be five whole numbers from 4 to 1024")]
     [InlineData("--stride4-blocks", "3", "--stride4-blocks '3' must be a whole number from 0 to 2")]
+    [InlineData("--neck", "pan", "--neck 'pan' must be none or fpn")]
     public void Export_BadStemOrChannels_UsageErrorNamingIt(string option, string value, string expected)
     {
         var checkpoint = SaveCheckpoint(DetectorArch.Yolo);

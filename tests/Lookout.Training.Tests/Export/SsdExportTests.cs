@@ -20,13 +20,14 @@ public sealed class SsdExportTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Theory]
-    [InlineData(128, 128, 1360)]
-    [InlineData(192, 128, 2040)]
-    public void Export_SsdNet_OnnxRuntimeMatchesTorchSharpWithin1e4(int width, int height, int priors)
+    [InlineData(128, 128, 1360, "none")]
+    [InlineData(192, 128, 2040, "none")]
+    [InlineData(192, 128, 2040, "fpn")]
+    public void Export_SsdNet_OnnxRuntimeMatchesTorchSharpWithin1e4(int width, int height, int priors, string neck)
     {
         TorchRuntime.Initialize();
         random.manual_seed(4);
-        using var detector = new SsdTrainableDetector(Labels.Length, width: 8, inputSize: 128);
+        using var detector = new SsdTrainableDetector(Labels.Length, BackboneShape.Create(8, null, null, neck: neck), inputSize: 128);
         var net = detector.Net;
         // A few training-mode passes move the BatchNorm statistics away from 0/1, so folding is really tested.
         net.train();
