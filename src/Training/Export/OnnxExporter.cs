@@ -28,6 +28,7 @@ internal static class OnnxExporter
     private static void Write(OnnxGraphBuilder g, IReadOnlyDictionary<string, string> metadata, string path)
     {
         var model = g.ToModel(metadata);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temp = path + ".partial";
         using (var stream = File.Create(temp))
         {

@@ -36,6 +36,19 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
+    public void Export_OutInAFolderNotYetThere_CreatesItAndWritesModelAndCard()
+    {
+        var checkpoint = SaveCheckpoint(DetectorArch.Yolo);
+        var model = Path.Combine(_root, "new", "deeper", "m.onnx");
+
+        var code = Run("--checkpoint", checkpoint, "--out", model, "--width", "8", "--imgsz", "128");
+
+        Assert.Equal(0, code);
+        Assert.True(File.Exists(model));
+        Assert.True(File.Exists(Path.ChangeExtension(model, ".json")));
+    }
+
+    [Fact]
     public void Export_ScoreAndIou_WrittenAsTheCardsThresholds()
     {
         var checkpoint = SaveCheckpoint(DetectorArch.Yolo);
