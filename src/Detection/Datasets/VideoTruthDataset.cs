@@ -122,7 +122,7 @@ public static class VideoTruthDataset
             throw new DatasetException(videoPath, "not a video this build can decode (OpenCV could not open it). Check the file, or convert it to MPEG-4 Part 2 (.mp4) or MJPEG (.avi).");
         }
 
-        // Grab decodes each frame without converting it to BGR: the count costs about half a full read.
+        // Grab decodes each frame without the conversion to BGR, which a count does not need.
         var count = 0;
         while (capture.Grab())
         {
