@@ -13,12 +13,15 @@ internal static class TrainCommand
 {
     public const string Usage =
         "lookout-train train --data VOC_DIR --out RUN_DIR [--arch yolo|ssd] [--epochs 60] [--batch 16] [--lr 0.002] [--imgsz 320] [--crop N] [--width 16]\n" +
-        "                    [--balance points|sqrt|objects]\n" +
+        "                    [--balance points|sqrt|objects] [--ema]\n" +
         "                    [--stem conv|patch] [--channels C4,C8,C16,C32,HEAD] [--stride4-blocks 1] [--neck none|fpn]\n" +
         "                    [--seed 1] [--patience 12] [--max-steps N] [--val-images N] [--resume RUN_DIR] [--init CKPT --freeze backbone]\n" +
         "lookout-train export --checkpoint CKPT --out MODEL.onnx [--arch yolo|ssd] [--imgsz 320|WxH] [--width 16] [--stem conv|patch]\n" +
         "                    [--channels C4,C8,C16,C32,HEAD] [--stride4-blocks 1] [--neck none|fpn] [--labels FILE] [--score 0.25] [--iou 0.45]\n" +
         "                    (arch, imgsz, width, stem, channels, stride-4 blocks and neck default to the run's run.json beside the checkpoint, else yolo, 320, 16, conv, proportional to width, none)";
+
+    /// <summary>The switches <c>train</c> takes (no value after them).</summary>
+    public static IReadOnlySet<string> TrainFlags { get; } = new HashSet<string>(StringComparer.Ordinal) { "ema" };
 
     public static int Train(Arguments args, TextWriter output)
     {
@@ -55,6 +58,7 @@ internal static class TrainCommand
             Init = args.String("init"),
             FreezeBackbone = freeze is not null,
             Balance = args.String("balance") ?? resumed?.Balance ?? TrainingOptions.BalancePoints,
+            Ema = args.Flag("ema") || resumed?.Ema == true,
         };
         args.EnsureAllUsed();
         CheckBalance(options.Balance);

@@ -114,6 +114,11 @@ internal static class ModelCardWriter
                 facts["balance"] = balance;
             }
 
+            if (info.Ema == true)
+            {
+                facts["ema"] = true;
+            }
+
             if (info.Data is not null)
             {
                 facts["data"] = Path.GetFileName(Path.TrimEndingDirectorySeparator(info.Data));

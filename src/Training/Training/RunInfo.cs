@@ -49,6 +49,9 @@ internal sealed record RunInfo
     /// <summary>How the loss weighs objects (<c>--balance</c>); null: by points or priors (the default, and runs before the choice existed).</summary>
     public string? Balance { get; init; }
 
+    /// <summary>Whether val mAP and <c>best.ckpt</c> are of the weights' moving average (<c>--ema</c>); null: not.</summary>
+    public bool? Ema { get; init; }
+
     public int Epochs { get; init; }
 
     public int Batch { get; init; }
@@ -78,6 +81,7 @@ internal sealed record RunInfo
         Stride4Blocks = o.Stride4Blocks,
         Neck = o.Neck,
         Balance = o.Balance == TrainingOptions.BalancePoints ? null : o.Balance,
+        Ema = o.Ema ? true : null,
         Epochs = o.Epochs,
         Batch = o.BatchSize,
         Lr = o.LearningRate,

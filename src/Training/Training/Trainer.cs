@@ -13,7 +13,8 @@ namespace Lookout.Training.Training;
 /// <summary>
 /// Trains a detector (<c>--arch yolo</c>: <see cref="YoloShapesNet"/>, <c>ssd</c>: <see cref="SsdShapesNet"/>)
 /// on a VOC dataset: AdamW, linear warm-up then cosine decay, augmentation, val mAP after each epoch,
-/// early stopping on val mAP50-95, checkpoints (<c>last.ckpt</c>, <c>best.ckpt</c> and <c>state.json</c>),
+/// early stopping on val mAP50-95, checkpoints (<c>last.ckpt</c>, <c>best.ckpt</c> and <c>state.json</c>;
+/// with <c>--ema</c> also <c>ema.ckpt</c>, and val mAP and <c>best.ckpt</c> are of the weights' moving average),
 /// what was run (<c>run.json</c>), a CSV log and a PNG plot.
 /// </summary>
 internal sealed class Trainer
@@ -22,6 +23,9 @@ internal sealed class Trainer
     private const int MaxSkippedSteps = 50;
 
     public const string LastCheckpoint = "last.ckpt";
+
+    /// <summary>With <c>--ema</c>: the weights' moving average after the last epoch (<c>best.ckpt</c> is the best of these).</summary>
+    public const string AverageCheckpoint = "ema.ckpt";
     public const string BestCheckpoint = "best.ckpt";
     public const string StateFile = "state.json";
     public const string CsvFile = "training.csv";
@@ -82,6 +86,23 @@ internal sealed class Trainer
             }
         }
 
+        // With --ema, val mAP, best.ckpt and so the export are of a second network holding the weights' moving average.
+        using var averaged = _o.Ema ? DetectorArch.Create(_o.Arch, train.ClassNames.Count, _o.Shape, _o.InputSize) : null;
+        WeightAverage? average = null;
+        if (averaged is not null)
+        {
+            var resumedAverage = _o.Resume is null ? null : Path.Combine(_o.Resume, AverageCheckpoint);
+            var hasAverage = resumedAverage is not null && File.Exists(resumedAverage);
+            if (hasAverage)
+            {
+                averaged.Module.load(resumedAverage!);
+            }
+
+            average = new WeightAverage(averaged.Module, net, stepsDone, copy: !hasAverage);
+        }
+
+        var validated = averaged ?? detector;
+
         var trainable = net.parameters().Where(p => p.requires_grad).ToList();
         using var optimizer = optim.AdamW(trainable, _o.LearningRate, weight_decay: _o.WeightDecay);
         var stepsPerEpoch = (train.Images.Count + _o.BatchSize - 1) / _o.BatchSize;
@@ -141,6 +162,7 @@ internal sealed class Trainer
                     optimizer.zero_grad();
                     total.backward();
                     optimizer.step();
+                    average?.Update();
                     sum += loss;
                     sumCls += cls.item<float>();
                     sumBox += box.item<float>();
@@ -161,7 +183,7 @@ internal sealed class Trainer
             }
 
             var trainSeconds = clock.Elapsed.TotalSeconds;
-            var report = val is null ? null : Evaluate(detector, val, _o.ValImages);
+            var report = val is null ? null : Evaluate(validated, val, _o.ValImages);
             var record = new EpochRecord(
                 epoch + 1, stepsDone, lr, sum / Math.Max(1, steps), sumCls / Math.Max(1, steps), sumBox / Math.Max(1, steps),
                 report?.Map50 ?? double.NaN, report?.Map50To95 ?? double.NaN, images / trainSeconds, clock.Elapsed.TotalSeconds);
@@ -171,12 +193,13 @@ internal sealed class Trainer
                 $"epoch {record.Epoch}/{_o.Epochs} steps {record.Steps} lr {record.LearningRate:E2} loss {record.Loss:F4} (cls {record.ClsLoss:F4} box {record.BoxLoss:F4}) val mAP50 {record.ValMap50:F4} mAP50-95 {record.ValMap50To95:F4} {record.ImagesPerSecond:F1} img/s {record.Seconds:F0} s (waiting for data {waitSeconds:F0} s)"));
             AppendCsv(record);
             net.save(Path.Combine(_o.Output, LastCheckpoint));
+            averaged?.Module.save(Path.Combine(_o.Output, AverageCheckpoint));
             var score = double.IsNaN(record.ValMap50To95) ? -record.Loss : record.ValMap50To95;
             if (score > best)
             {
                 best = score;
                 sinceBest = 0;
-                File.Copy(Path.Combine(_o.Output, LastCheckpoint), Path.Combine(_o.Output, BestCheckpoint), overwrite: true);
+                File.Copy(Path.Combine(_o.Output, averaged is null ? LastCheckpoint : AverageCheckpoint), Path.Combine(_o.Output, BestCheckpoint), overwrite: true);
             }
             else
             {

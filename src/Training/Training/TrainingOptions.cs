@@ -67,6 +67,9 @@ internal sealed record TrainingOptions
     /// <summary>How the loss weighs objects by their grid points or priors: a key of <see cref="BalanceChoices"/>.</summary>
     public string Balance { get; init; } = BalancePoints;
 
+    /// <summary>Validate, keep and export a moving average of the weights (<see cref="WeightAverage"/>; <c>--ema</c>).</summary>
+    public bool Ema { get; init; }
+
     /// <summary>Stop after this many epochs without a better val mAP50-95.</summary>
     public int Patience { get; init; } = 12;
 

@@ -53,6 +53,37 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void Run_WithEma_BestCheckpointIsTheAverageAndResumeKeepsIt()
+    {
+        var data = Path.Combine(_root, "data");
+        var output = Path.Combine(_root, "run");
+        SyntheticDatasetWriter.Write(data, 16, 9, [new Size(192, 192)], (0.75, 0.25, 0));
+        TrainingOptions Options(int epochs, string? resume) => new()
+        {
+            Data = data,
+            Output = output,
+            Epochs = epochs,
+            BatchSize = 4,
+            InputSize = 128,
+            Width = 8,
+            Ema = true,
+            Resume = resume,
+        };
+
+        new Trainer(Options(1, null), TextWriter.Null).Run();
+
+        var average = File.ReadAllBytes(Path.Combine(output, Trainer.AverageCheckpoint));
+        Assert.Equal(average, File.ReadAllBytes(Path.Combine(output, Trainer.BestCheckpoint)));
+        Assert.NotEqual(average, File.ReadAllBytes(Path.Combine(output, Trainer.LastCheckpoint)));
+        Assert.True(RunInfo.TryRead(output)!.Ema);
+
+        var resumed = new Trainer(Options(2, output), TextWriter.Null).Run();
+
+        Assert.Equal(2, Assert.Single(resumed).Epoch);
+        Assert.NotEqual(average, File.ReadAllBytes(Path.Combine(output, Trainer.AverageCheckpoint)));
+    }
+
+    [Fact]
     public void Run_SameSeedTwice_SameLosses()
     {
         // Batches are loaded on the thread pool ahead of the step that uses them; the result must not
