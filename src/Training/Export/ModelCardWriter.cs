@@ -72,8 +72,13 @@ internal static class ModelCardWriter
     /// What the run folder holding <paramref name="checkpoint"/> says about its training: the command line,
     /// seed and data (<c>run.json</c>), epochs and steps run (<c>state.json</c>, else <c>training.csv</c>),
     /// training minutes and mean images/s, best val mAP (<c>training.csv</c>). Null when the folder has none of them.
+    /// When the run started from another run's checkpoint (<c>--init</c>) that is still where it was, that run's
+    /// facts go under <c>init_training</c> and both runs' minutes under <c>minutes_from_scratch</c>: the time
+    /// the whole recipe takes.
     /// </summary>
-    public static JsonObject? TrainingFacts(string checkpoint)
+    public static JsonObject? TrainingFacts(string checkpoint) => TrainingFacts(checkpoint, depth: 0);
+
+    private static JsonObject? TrainingFacts(string checkpoint, int depth)
     {
         var run = Path.GetDirectoryName(Path.GetFullPath(checkpoint))!;
         var info = RunInfo.TryRead(run);
@@ -159,6 +164,16 @@ internal static class ModelCardWriter
                 facts["best_epoch"] = (int)best["epoch"];
                 facts["val_map50"] = Math.Round(best["val_map50"], 4);
                 facts["val_map50_95"] = Math.Round(best["val_map50_95"], 4);
+            }
+        }
+
+        var initRun = info?.Init is { } init && File.Exists(init) ? Path.GetDirectoryName(Path.GetFullPath(init))! : null;
+        if (initRun is not null && depth < 4 && initRun != run && TrainingFacts(info!.Init!, depth + 1) is { } initFacts)
+        {
+            facts["init_training"] = initFacts;
+            if (facts["minutes"] is { } own && (initFacts["minutes_from_scratch"] ?? initFacts["minutes"]) is { } before)
+            {
+                facts["minutes_from_scratch"] = Math.Round((double)own + (double)before, 1);
             }
         }
 

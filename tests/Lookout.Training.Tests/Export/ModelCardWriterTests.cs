@@ -70,6 +70,39 @@ public sealed class ModelCardWriterTests : IDisposable
     }
 
     [Fact]
+    public void TrainingFacts_RunStartedFromAnotherRun_AddsItsFactsAndTheRecipeMinutes()
+    {
+        var backbone = Path.Combine(_dir, "backbone");
+        var ssd = Path.Combine(_dir, "ssd");
+        Directory.CreateDirectory(backbone);
+        Directory.CreateDirectory(ssd);
+        new RunInfo { Arch = "yolo", Command = "lookout-train train --epochs 1" }.Write(backbone);
+        File.WriteAllText(Path.Combine(backbone, Trainer.CsvFile), "epoch,steps,lr,loss,cls_loss,box_loss,val_map50,val_map50_95,images_per_s,seconds\n1,400,0.002,5,4,1,0.4,0.2,30,600\n");
+        var init = Path.Combine(backbone, Trainer.BestCheckpoint);
+        File.WriteAllBytes(init, [0]);
+        new RunInfo { Arch = "ssd", Init = init }.Write(ssd);
+        File.WriteAllText(Path.Combine(ssd, Trainer.CsvFile), "epoch,steps,lr,loss,cls_loss,box_loss,val_map50,val_map50_95,images_per_s,seconds\n1,400,0.002,5,4,1,0.5,0.3,30,900\n");
+
+        var facts = ModelCardWriter.TrainingFacts(Path.Combine(ssd, Trainer.BestCheckpoint))!;
+
+        Assert.Equal(15.0, (double)facts["minutes"]!);
+        Assert.Equal("lookout-train train --epochs 1", (string)facts["init_training"]!["command"]!);
+        Assert.Equal(10.0, (double)facts["init_training"]!["minutes"]!);
+        Assert.Equal(25.0, (double)facts["minutes_from_scratch"]!);
+    }
+
+    [Fact]
+    public void TrainingFacts_InitCheckpointGone_NoInitTraining()
+    {
+        new RunInfo { Arch = "ssd", Init = Path.Combine(_dir, "elsewhere", "best.ckpt") }.Write(_dir);
+
+        var facts = ModelCardWriter.TrainingFacts(Path.Combine(_dir, Trainer.BestCheckpoint))!;
+
+        Assert.False(facts.ContainsKey("init_training"));
+        Assert.False(facts.ContainsKey("minutes_from_scratch"));
+    }
+
+    [Fact]
     public void TrainingFacts_RunWithoutRunJson_OmitsCommandAndSeed()
     {
         File.WriteAllText(Path.Combine(_dir, Trainer.StateFile), """{"Epoch":1,"Best":0.1,"Steps":400}""");

@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Contact sheet of test objects as a network sees them: for each class, the first N objects (not difficult) whose
+longer side at the network's letterboxed input falls in [LO, HI) px, each cropped with its surroundings (twice its
+side), scaled to the input's scale (bilinear, as the pipeline does) and then enlarged with square pixels.
+One row per class, in labels.txt order. Needs python3 and ffmpeg.
+
+    python3 eng/object-sheet.py DATA_DIR OUT.png [--lo 10] [--hi 16] [--input 512x384] [--per-class 8] [--split test]
+"""
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+ap = argparse.ArgumentParser()
+ap.add_argument("data")
+ap.add_argument("out")
+ap.add_argument("--lo", type=float, default=10)
+ap.add_argument("--hi", type=float, default=16)
+ap.add_argument("--input", default="512x384")
+ap.add_argument("--per-class", type=int, default=8)
+ap.add_argument("--split", default="test")
+ap.add_argument("--seed", type=int, default=3)
+a = ap.parse_args()
+iw, ih = (int(v) for v in a.input.split("x"))
+labels = [l.strip() for l in open(os.path.join(a.data, "labels.txt")) if l.strip()]
+names = [l.strip() for l in open(os.path.join(a.data, "ImageSets", "Main", a.split + ".txt")) if l.strip()]
+random.Random(a.seed).shuffle(names)
+picked = {c: [] for c in labels}
+for n in names:
+    root = ET.parse(os.path.join(a.data, "Annotations", n + ".xml")).getroot()
+    w, h = int(root.find("size/width").text), int(root.find("size/height").text)
+    scale = min(iw / w, ih / h)
+    for o in root.findall("object"):
+        d = o.find("difficult")
+        c = o.find("name").text
+        if (d is not None and d.text == "1") or len(picked[c]) >= a.per_class:
+            continue
+        b = o.find("bndbox")
+        x1, y1, x2, y2 = (float(b.find(k).text) for k in ("xmin", "ymin", "xmax", "ymax"))
+        if a.lo <= max(x2 - x1, y2 - y1) * scale < a.hi:
+            picked[c].append((n, x1, y1, x2, y2, scale, w, h))
+    if all(len(v) >= a.per_class for v in picked.values()):
+        break
+short = [c for c, v in picked.items() if len(v) < a.per_class]
+if short:
+    sys.exit(f"object-sheet.py: fewer than {a.per_class} objects of {', '.join(short)} in that size range")
+with tempfile.TemporaryDirectory() as tmp:
+    i = 0
+    for c in labels:
+        for n, x1, y1, x2, y2, scale, w, h in picked[c]:
+            side = 2 * max(x2 - x1, y2 - y1)
+            x, y = max(0, int((x1 + x2 - side) / 2)), max(0, int((y1 + y2 - side) / 2))
+            cw, ch = int(min(side, w - x)), int(min(side, h - y))
+            tw, th = max(2, round(cw * scale)), max(2, round(ch * scale))
+            vf = f"crop={cw}:{ch}:{x}:{y},scale={tw}:{th}:flags=bilinear,scale=96:96:flags=neighbor"
+            subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", os.path.join(a.data, "JPEGImages", n + ".jpg"),
+                            "-vf", vf, os.path.join(tmp, f"{i:04d}.png")], check=True)
+            i += 1
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-framerate", "1", "-i", os.path.join(tmp, "%04d.png"),
+                    "-vf", f"tile={a.per_class}x{len(labels)}:padding=4:color=white", "-frames:v", "1", a.out], check=True)
+print(f"{a.out}: {len(labels)} classes x {a.per_class} objects of {a.lo:g}-{a.hi:g} px at {a.input}")
