@@ -90,7 +90,7 @@ public sealed class TrainerTests : IDisposable
         // depend on that timing.
         var data = Path.Combine(_root, "data");
         SyntheticDatasetWriter.Write(data, 20, 5, [new Size(192, 192)], (1, 0, 0));
-        IReadOnlyList<EpochRecord> Train(string name) => new Trainer(
+        IReadOnlyList<EpochRecord> Train(string name, TextWriter log) => new Trainer(
             new TrainingOptions
             {
                 Data = data,
@@ -102,12 +102,23 @@ public sealed class TrainerTests : IDisposable
                 MaxSteps = 7,
                 Seed = 3,
             },
-            TextWriter.Null).Run();
+            log).Run();
 
-        var first = Train("a");
-        var second = Train("b");
+        // A batch that libtorch rejects (a TorchSharp scalar finalized mid-call, logged as "batch skipped") changes
+        // the losses for a reason of its own; such a pair is run again.
+        for (var attempt = 1; ; attempt++)
+        {
+            var log = new StringWriter();
+            var first = Train($"a{attempt}", log);
+            var second = Train($"b{attempt}", log);
+            if (log.ToString().Contains("batch skipped", StringComparison.Ordinal) && attempt < 3)
+            {
+                continue;
+            }
 
-        Assert.Equal(first.Select(r => r.Loss), second.Select(r => r.Loss));
-        Assert.Equal(7, first[^1].Steps);
+            Assert.True(first.Select(r => r.Loss).SequenceEqual(second.Select(r => r.Loss)), log.ToString());
+            Assert.Equal(7, first[^1].Steps);
+            return;
+        }
     }
 }
