@@ -45,8 +45,7 @@ internal static class SamplePreparer
         if (bgr.Width != image.Width || bgr.Height != image.Height)
         {
             // The same jitter, on the scale the file's own size calls for.
-            scale *= DrawScale(bgr.Width, bgr.Height, size, augment: null, scaleTo).Scale
-                / DrawScale(image.Width, image.Height, size, augment: null, scaleTo).Scale;
+            scale *= (float)Math.Max(image.Width, image.Height) / Math.Max(bgr.Width, bgr.Height);
         }
 
         return Render(bgr, bgr.Width, bgr.Height, image.Objects, size, augment, scale, flip);
