@@ -14,11 +14,11 @@ internal static class TrainCommand
     public const string Usage =
         "lookout-train train --data VOC_DIR --out RUN_DIR [--arch yolo|ssd] [--epochs 60] [--batch 16] [--lr 0.002] [--imgsz 320] [--crop N] [--width 16]\n" +
         "                    [--balance points|sqrt|objects] [--ema]\n" +
-        "                    [--stem conv|patch] [--channels C4,C8,C16,C32,HEAD] [--stride4-blocks 1] [--neck none|fpn]\n" +
+        "                    [--stem conv|patch2|patch] [--channels C4,C8,C16,C32,HEAD] [--stride4-blocks 1] [--neck none|fpn] [--detail 0]\n" +
         "                    [--seed 1] [--patience 12] [--max-steps N] [--val-images N] [--resume RUN_DIR] [--init CKPT --freeze backbone]\n" +
-        "lookout-train export --checkpoint CKPT --out MODEL.onnx [--arch yolo|ssd] [--imgsz 320|WxH] [--width 16] [--stem conv|patch]\n" +
-        "                    [--channels C4,C8,C16,C32,HEAD] [--stride4-blocks 1] [--neck none|fpn] [--labels FILE] [--score 0.25] [--iou 0.45]\n" +
-        "                    (arch, imgsz, width, stem, channels, stride-4 blocks and neck default to the run's run.json beside the checkpoint, else yolo, 320, 16, conv, proportional to width, none)";
+        "lookout-train export --checkpoint CKPT --out MODEL.onnx [--arch yolo|ssd] [--imgsz 320|WxH] [--width 16] [--stem conv|patch2|patch]\n" +
+        "                    [--channels C4,C8,C16,C32,HEAD] [--stride4-blocks 1] [--neck none|fpn] [--detail 0] [--labels FILE] [--score 0.25] [--iou 0.45]\n" +
+        "                    (arch, imgsz, width, stem, channels, stride-4 blocks, neck and detail default to the run's run.json beside the checkpoint, else yolo, 320, 16, conv, proportional to width, none)";
 
     /// <summary>The switches <c>train</c> takes (no value after them).</summary>
     public static IReadOnlySet<string> TrainFlags { get; } = new HashSet<string>(StringComparer.Ordinal) { "ema" };
@@ -50,6 +50,7 @@ internal static class TrainCommand
             Channels = Channels(args) ?? resumed?.Channels,
             Stride4Blocks = Stride4Blocks(args) ?? resumed?.Stride4Blocks,
             Neck = args.String("neck") ?? resumed?.Neck,
+            Detail = Detail(args) ?? resumed?.Detail,
             Seed = args.Int("seed", 1),
             Patience = args.Int("patience", 12, 1, 10_000),
             MaxSteps = args.Int("max-steps", 0, 0, int.MaxValue),
@@ -62,7 +63,7 @@ internal static class TrainCommand
         };
         args.EnsureAllUsed();
         CheckBalance(options.Balance);
-        CheckShape(options.Width, options.Stem, options.Channels, options.Stride4Blocks, options.Neck);
+        CheckDetail(arch, CheckShape(options.Width, options.Stem, options.Channels, options.Stride4Blocks, options.Neck, options.Detail));
         CheckInputSize(arch, options.InputSize);
         CheckCrop(arch, options);
         new Trainer(options, output).Run();
@@ -77,11 +78,12 @@ internal static class TrainCommand
         var arch = Arch(args) ?? run?.Arch ?? DetectorArch.Yolo;
         var (inputWidth, inputHeight) = ExportInput(args.String("imgsz"), run?.Imgsz ?? 320);
         var width = args.Int("width", run?.Width ?? 16, 4, 128);
-        var shape = CheckShape(width, args.String("stem") ?? run?.Stem, Channels(args) ?? run?.Channels, Stride4Blocks(args) ?? run?.Stride4Blocks, args.String("neck") ?? run?.Neck);
+        var shape = CheckShape(width, args.String("stem") ?? run?.Stem, Channels(args) ?? run?.Channels, Stride4Blocks(args) ?? run?.Stride4Blocks, args.String("neck") ?? run?.Neck, Detail(args) ?? run?.Detail);
         var labelsFile = args.String("labels");
         var score = (float)args.Double("score", ModelCardWriter.ScoreThreshold, 0, 1);
         var iou = (float)args.Double("iou", ModelCardWriter.IouThreshold, 0.01, 1);
         args.EnsureAllUsed();
+        CheckDetail(arch, shape);
         CheckInputSize(arch, inputWidth);
         CheckInputSize(arch, inputHeight);
         if (!File.Exists(checkpoint))
@@ -146,7 +148,18 @@ internal static class TrainCommand
     private static int? Stride4Blocks(Arguments args) =>
         args.String("stride4-blocks") is null ? null : args.Int("stride4-blocks", 1, 0, Models.BackboneShape.MaxStride4Blocks);
 
-    private static Models.BackboneShape CheckShape(int width, string? stem, IReadOnlyList<int>? channels, int? stride4Blocks, string? neck)
+    private static int? Detail(Arguments args) =>
+        args.String("detail") is null ? null : args.Int("detail", 0, 0, Models.BackboneShape.MaxDetail);
+
+    private static void CheckDetail(string arch, Models.BackboneShape shape)
+    {
+        if (shape.Detail > 0 && arch != DetectorArch.Yolo)
+        {
+            throw new UsageException($"--detail {shape.Detail}: the stride-4 detail path is a YOLO option; leave it out for --arch {arch}.");
+        }
+    }
+
+    private static Models.BackboneShape CheckShape(int width, string? stem, IReadOnlyList<int>? channels, int? stride4Blocks, string? neck, int? detail)
     {
         if (neck is not null && !Models.BackboneShape.Necks.Contains(neck))
         {
@@ -158,7 +171,7 @@ internal static class TrainCommand
             throw new UsageException($"--stem '{stem}' must be {string.Join(" or ", Models.BackboneShape.Stems)}.");
         }
 
-        return Models.BackboneShape.Create(width, stem, channels, stride4Blocks, neck);
+        return Models.BackboneShape.Create(width, stem, channels, stride4Blocks, neck, detail);
     }
 
     /// <summary><c>--imgsz N</c> (a square) or <c>--imgsz WxH</c>; absent, <paramref name="fallback"/> square.</summary>

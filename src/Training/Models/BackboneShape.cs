@@ -6,20 +6,31 @@ namespace Lookout.Training.Models;
 /// <summary>
 /// The depthwise-separable backbone both shapes networks share, as numbers: its stem and the channels at
 /// strides 4, 8, 16 and 32 and of the detection heads. The <c>conv</c> stem is a 3×3 stride-2 convolution
-/// to <see cref="StemChannels"/> followed by a stride-2 block to <see cref="C4"/>; the <c>patch</c> stem is
+/// to <see cref="StemChannels"/> followed by a stride-2 block to <see cref="C4"/>; the <c>patch2</c> stem is the
+/// same with a 2×2 stride-2 convolution over non-overlapping pixel pairs in place of the 3×3 one (12 weights per
+/// output channel instead of 27 on the network's largest grid; the block after it overlaps them); the <c>patch</c> stem is
 /// one 4×4 stride-4 convolution over non-overlapping patches straight to <see cref="C4"/> — cheaper on the
 /// CPU (the 3-channel full-resolution convolution was the network's costliest node), which leaves time for
 /// wider stages at strides 8 to 32 within the same latency.
 /// </summary>
-internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int C8, int C16, int C32, int Head, int Stride4Blocks = 1, string Neck = BackboneShape.NoNeck)
+/// <remarks>
+/// <see cref="Detail"/> (YOLO only) adds a 2×2 stride-2 convolution from the stride-4 features to that many
+/// channels, set beside the stride-8 features the stride-8 head reads: the head that names the small objects
+/// then sees the stride-4 detail that the stride-8 stage's strided depthwise convolution samples away.
+/// </remarks>
+internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int C8, int C16, int C32, int Head, int Stride4Blocks = 1, string Neck = BackboneShape.NoNeck, int Detail = 0)
 {
+    /// <summary>The most <see cref="Detail"/> channels.</summary>
+    public const int MaxDetail = 256;
+
     /// <summary>The most stride-1 blocks at stride 4 (<c>s2b</c>, <c>s2c</c>).</summary>
     public const int MaxStride4Blocks = 2;
 
     public const string ConvStem = "conv";
     public const string PatchStem = "patch";
+    public const string Patch2Stem = "patch2";
 
-    public static IReadOnlyList<string> Stems { get; } = [ConvStem, PatchStem];
+    public static IReadOnlyList<string> Stems { get; } = [ConvStem, Patch2Stem, PatchStem];
 
     public const string NoNeck = "none";
     public const string FpnNeck = "fpn";
@@ -37,10 +48,20 @@ internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int 
     /// <paramref name="channels"/> (C4, C8, C16, C32, heads) in place of the proportional ones and
     /// <paramref name="stride4Blocks"/> stride-1 blocks at stride 4 in place of one.
     /// </summary>
-    /// <exception cref="ArgumentException">An unknown stem, not five channel counts from 4 to 1024, or a block count out of range.</exception>
-    public static BackboneShape Create(int width, string? stem, IReadOnlyList<int>? channels, int? stride4Blocks = null, string? neck = null)
+    /// <exception cref="ArgumentException">An unknown stem, not five channel counts from 4 to 1024, or a block or detail count out of range.</exception>
+    public static BackboneShape Create(int width, string? stem, IReadOnlyList<int>? channels, int? stride4Blocks = null, string? neck = null, int? detail = null)
     {
         var shape = FromWidth(width);
+        if (detail is { } d)
+        {
+            if (d < 0 || d > MaxDetail)
+            {
+                throw new ArgumentException($"detail channels {d} must be from 0 to {MaxDetail}.", nameof(detail));
+            }
+
+            shape = shape with { Detail = d };
+        }
+
         if (neck is not null)
         {
             if (!Necks.Contains(neck))
@@ -90,7 +111,7 @@ internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int 
     /// <summary>For the model card: the stem and the channels per stride.</summary>
     public string Describe() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{(Stem == PatchStem ? "4x4 stride-4 patch stem" : $"3x3 stride-2 stem of {StemChannels} and a stride-2 block")}, {Stride4Blocks} stride-1 block{(Stride4Blocks == 1 ? "" : "s")} at stride 4, channels {C4}/{C8}/{C16}/{C32} at strides 4/8/16/32, {(HasFpn ? "top-down FPN neck, " : "")}heads {Head}");
+        $"{Stem switch { PatchStem => "4x4 stride-4 patch stem", Patch2Stem => $"2x2 stride-2 patch stem of {StemChannels} and a stride-2 block", _ => $"3x3 stride-2 stem of {StemChannels} and a stride-2 block" }}, {Stride4Blocks} stride-1 block{(Stride4Blocks == 1 ? "" : "s")} at stride 4, channels {C4}/{C8}/{C16}/{C32} at strides 4/8/16/32, {(HasFpn ? "top-down FPN neck, " : "")}{(Detail > 0 ? $"stride-4 detail of {Detail} beside the stride-8 head's input, " : "")}heads {Head}");
 
     /// <summary>
     /// The stem and stages 2 (stride 4) to 5 (stride 32). Module names are the same for both stems where the
@@ -100,9 +121,14 @@ internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int 
     /// </summary>
     public (ConvBnAct Stem, ModuleList<DepthwiseSeparable> Stage2, ModuleList<DepthwiseSeparable> Stage3, ModuleList<DepthwiseSeparable> Stage4, ModuleList<DepthwiseSeparable> Stage5) Build()
     {
-        var stem = Stem == PatchStem ? new ConvBnAct("stem", 3, C4, 4, 4) : new ConvBnAct("stem", 3, StemChannels, 3, 2);
+        var stem = Stem switch
+        {
+            PatchStem => new ConvBnAct("stem", 3, C4, 4, 4),
+            Patch2Stem => new ConvBnAct("stem", 3, StemChannels, 2, 2),
+            _ => new ConvBnAct("stem", 3, StemChannels, 3, 2),
+        };
         var stride4 = new List<DepthwiseSeparable>();
-        if (Stem == ConvStem)
+        if (Stem != PatchStem)
         {
             stride4.Add(new DepthwiseSeparable("s2a", StemChannels, C4, 2));
         }

@@ -56,6 +56,11 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
         _classes = classes;
         InputSize = inputSize;
         Shape = shape;
+        if (shape.Detail > 0)
+        {
+            throw new ArgumentException("the stride-4 detail path is a YOLO option; the SSD has none.", nameof(shape));
+        }
+
         (stem, stage2, stage3, stage4, stage5) = shape.Build();
         neck = shape.HasFpn ? new TopDownNeck(shape) : null;
         stage6 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s6a", shape.C32, shape.C32, 2));

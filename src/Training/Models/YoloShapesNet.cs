@@ -21,6 +21,7 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
     private readonly ModuleList<DepthwiseSeparable> stage4;
     private readonly ModuleList<DepthwiseSeparable> stage5;
     private readonly TopDownNeck? neck;
+    private readonly ConvBnAct? detail;
     private readonly ModuleList<DepthwiseSeparable> heads;
     private readonly ModuleList<Conv2d> boxOut;
     private readonly ModuleList<Conv2d> clsOut;
@@ -41,8 +42,9 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
         Shape = shape;
         (stem, stage2, stage3, stage4, stage5) = shape.Build();
         neck = shape.HasFpn ? new TopDownNeck(shape) : null;
+        detail = shape.Detail > 0 ? new ConvBnAct("detail", shape.C4, shape.Detail, 2, 2) : null;
         int[] levelChannels = [shape.C8, shape.C16, shape.C32];
-        heads = new ModuleList<DepthwiseSeparable>([.. levelChannels.Select((c, i) => new DepthwiseSeparable($"head{i}", c, shape.Head, 1))]);
+        heads = new ModuleList<DepthwiseSeparable>([.. levelChannels.Select((c, i) => new DepthwiseSeparable($"head{i}", i == 0 ? c + shape.Detail : c, shape.Head, 1))]);
         boxOut = new ModuleList<Conv2d>([.. levelChannels.Select(_ => nn.Conv2d(shape.Head, 4, 1))]);
         clsOut = new ModuleList<Conv2d>([.. levelChannels.Select(_ => nn.Conv2d(shape.Head, classes, 1))]);
         RegisterComponents();
@@ -127,6 +129,11 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
             (p3, p4) = neck.Forward(p3, p4, p5);
         }
 
+        if (detail is not null)
+        {
+            p3 = cat([p3, detail.forward(x)], 1);
+        }
+
         Tensor[] levels = [p3, p4, p5];
         var boxes = new List<Tensor>();
         var logits = new List<Tensor>();
@@ -172,6 +179,11 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
         if (neck is not null)
         {
             (p3, p4) = neck.Emit(g, p3, p4, p5);
+        }
+
+        if (detail is not null)
+        {
+            p3 = g.Node("Concat", [p3, detail.Emit(g, x)], OnnxGraphBuilder.Int("axis", 1));
         }
 
         string[] levels = [p3, p4, p5];

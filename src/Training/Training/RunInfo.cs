@@ -46,6 +46,9 @@ internal sealed record RunInfo
     /// <summary>Between backbone and heads; null: none (runs before the choice existed).</summary>
     public string? Neck { get; init; }
 
+    /// <summary>Channels of the stride-4 detail beside the stride-8 head's input; null: none.</summary>
+    public int? Detail { get; init; }
+
     /// <summary>How the loss weighs objects (<c>--balance</c>); null: by points or priors (the default, and runs before the choice existed).</summary>
     public string? Balance { get; init; }
 
@@ -80,6 +83,7 @@ internal sealed record RunInfo
         Channels = o.Channels,
         Stride4Blocks = o.Stride4Blocks,
         Neck = o.Neck,
+        Detail = o.Detail is > 0 ? o.Detail : null,
         Balance = o.Balance == TrainingOptions.BalancePoints ? null : o.Balance,
         Ema = o.Ema ? true : null,
         Epochs = o.Epochs,

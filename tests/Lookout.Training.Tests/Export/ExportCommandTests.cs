@@ -107,6 +107,7 @@ public sealed class ExportCommandTests : IDisposable
     [InlineData("--channels", "16,24,40,48,2", "--channels '16,24,40,48,2' must be five whole numbers from 4 to 1024")]
     [InlineData("--stride4-blocks", "3", "--stride4-blocks '3' must be a whole number from 0 to 2")]
     [InlineData("--neck", "pan", "--neck 'pan' must be none or fpn")]
+    [InlineData("--detail", "300", "--detail '300' must be a whole number from 0 to 256")]
     public void Export_BadStemOrChannels_UsageErrorNamingIt(string option, string value, string expected)
     {
         var checkpoint = SaveCheckpoint(DetectorArch.Yolo);
@@ -115,6 +116,39 @@ public sealed class ExportCommandTests : IDisposable
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_root, "m.onnx")));
+    }
+
+    [Fact]
+    public void Export_RunWithPatch2StemAndDetail_BuildsThatNetworkFromRunJson()
+    {
+        TorchRuntime.Initialize();
+        var run = Path.Combine(_root, "run");
+        Directory.CreateDirectory(run);
+        using (var detector = DetectorArch.Create(DetectorArch.Yolo, 6, BackboneShape.Create(8, "patch2", null, detail: 8), 128))
+        {
+            detector.Module.save(Path.Combine(run, "best.ckpt"));
+        }
+
+        new RunInfo { Arch = DetectorArch.Yolo, Imgsz = 128, Width = 8, Stem = "patch2", Detail = 8 }.Write(run);
+        var model = Path.Combine(_root, "detail.onnx");
+
+        var code = Run("--checkpoint", Path.Combine(run, "best.ckpt"), "--out", model);
+
+        Assert.Equal(0, code);
+        using var card = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(model, ".json")));
+        var architecture = card.RootElement.GetProperty("architecture").GetString();
+        Assert.Contains("2x2 stride-2 patch stem of 8", architecture, StringComparison.Ordinal);
+        Assert.Contains("stride-4 detail of 8 beside the stride-8 head's input", architecture, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Export_SsdWithDetail_UsageErrorNamingIt()
+    {
+        var checkpoint = SaveCheckpoint(DetectorArch.Ssd);
+
+        var error = Assert.Throws<UsageException>(() => Run("--checkpoint", checkpoint, "--out", Path.Combine(_root, "m.onnx"), "--arch", "ssd", "--width", "8", "--detail", "8"));
+
+        Assert.Contains("--detail 8: the stride-4 detail path is a YOLO option", error.Message, StringComparison.Ordinal);
     }
 
     private static int Run(params string[] args) => TrainCommand.Export(new Arguments(args, new HashSet<string>()), TextWriter.Null);

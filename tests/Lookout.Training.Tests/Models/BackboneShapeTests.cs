@@ -29,6 +29,24 @@ public sealed class BackboneShapeTests : IDisposable
         Assert.Equal([32, 64, 128, 160, 64], shape.Channels);
     }
 
+    [Fact]
+    public void Build_Patch2Stem_TwoByTwoStrideTwoConvolutionWithoutPadding()
+    {
+        TorchRuntime.Initialize();
+        var (stem, stage2, stage3, stage4, stage5) = BackboneShape.Create(8, "patch2", null).Build();
+        stem.eval();
+        using var input = rand(1, 3, 6, 10);
+
+        using var output = stem.forward(input);
+
+        Assert.Equal([1, 8, 3, 5], output.shape);
+        Assert.Equal([8, 3, 2, 2], stem.parameters().First().shape);
+        foreach (var module in new TorchSharp.torch.nn.Module[] { stem, stage2, stage3, stage4, stage5 })
+        {
+            module.Dispose();
+        }
+    }
+
     [Theory]
     [InlineData("pixel", null, null)]
     [InlineData(null, new[] { 16, 24, 40, 48 }, null)]
@@ -41,8 +59,48 @@ public sealed class BackboneShapeTests : IDisposable
     }
 
     [Theory]
+    [InlineData(-1)]
+    [InlineData(257)]
+    public void Create_DetailOutOfRange_Throws(int detail)
+    {
+        Assert.Throws<ArgumentException>(() => BackboneShape.Create(8, null, null, detail: detail));
+    }
+
+    [Fact]
+    public void Forward_Detail_SameGridPointsAndMoreParametersInTheStride8Head()
+    {
+        TorchRuntime.Initialize();
+        using var plain = new YoloShapesNet(6, BackboneShape.Create(8, "patch2", null), inputSize: 64);
+        using var net = new YoloShapesNet(6, BackboneShape.Create(8, "patch2", null, detail: 8), inputSize: 64);
+        net.eval();
+        using var input = rand(2, 3, 96, 160);
+
+        var (distances, logits) = net.forward(input);
+
+        Assert.Equal([2, 4, 20 * 12 + 10 * 6 + 5 * 3], distances.shape);
+        Assert.Equal([2, 6, 20 * 12 + 10 * 6 + 5 * 3], logits.shape);
+        // The detail convolution (2×2×16 → 8, BatchNorm) and 8 more input channels in head 0 (depthwise 3×3 + BatchNorm, pointwise to 32).
+        var added = (2 * 2 * 16 * 8 + 2 * 8) + (8 * 9 + 2 * 8) + 8 * 32;
+        Assert.Equal(Count(plain) + added, Count(net));
+        Assert.Contains("stride-4 detail of 8", net.Shape.Describe(), StringComparison.Ordinal);
+        distances.Dispose();
+        logits.Dispose();
+
+        static long Count(YoloShapesNet n) => n.parameters().Sum(p => p.numel());
+    }
+
+    [Fact]
+    public void Constructor_SsdWithDetail_Throws()
+    {
+        TorchRuntime.Initialize();
+
+        Assert.Throws<ArgumentException>(() => new SsdShapesNet(6, BackboneShape.Create(8, null, null, detail: 8), 128));
+    }
+
+    [Theory]
     [InlineData("conv", 0, new[] { "s2a" })]
     [InlineData("conv", 2, new[] { "s2a", "s2b", "s2c" })]
+    [InlineData("patch2", 1, new[] { "s2a", "s2b" })]
     [InlineData("patch", 0, new string[0])]
     [InlineData("patch", 1, new[] { "s2b" })]
     public void Build_StemAndStride4Blocks_NamesTheStride4Blocks(string stem, int blocks, string[] expected)
@@ -60,6 +118,7 @@ public sealed class BackboneShapeTests : IDisposable
 
     [Theory]
     [InlineData("conv", 1)]
+    [InlineData("patch2", 1)]
     [InlineData("patch", 1)]
     [InlineData("patch", 0)]
     public void Forward_EitherStem_OneOutputPerGridPointAtStrides8To32(string stem, int stride4Blocks)
