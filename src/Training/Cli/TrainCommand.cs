@@ -63,7 +63,7 @@ internal static class TrainCommand
         };
         args.EnsureAllUsed();
         CheckBalance(options.Balance);
-        CheckDetail(arch, CheckShape(options.Width, options.Stem, options.Channels, options.Stride4Blocks, options.Neck, options.Detail));
+        CheckShape(options.Width, options.Stem, options.Channels, options.Stride4Blocks, options.Neck, options.Detail);
         CheckInputSize(arch, options.InputSize);
         CheckCrop(arch, options);
         new Trainer(options, output).Run();
@@ -83,7 +83,6 @@ internal static class TrainCommand
         var score = (float)args.Double("score", ModelCardWriter.ScoreThreshold, 0, 1);
         var iou = (float)args.Double("iou", ModelCardWriter.IouThreshold, 0.01, 1);
         args.EnsureAllUsed();
-        CheckDetail(arch, shape);
         CheckInputSize(arch, inputWidth);
         CheckInputSize(arch, inputHeight);
         if (!File.Exists(checkpoint))
@@ -151,24 +150,20 @@ internal static class TrainCommand
     private static int? Detail(Arguments args) =>
         args.String("detail") is null ? null : args.Int("detail", 0, 0, Models.BackboneShape.MaxDetail);
 
-    private static void CheckDetail(string arch, Models.BackboneShape shape)
-    {
-        if (shape.Detail > 0 && arch != DetectorArch.Yolo)
-        {
-            throw new UsageException($"--detail {shape.Detail}: the stride-4 detail path is a YOLO option; leave it out for --arch {arch}.");
-        }
-    }
+    /// <summary>"a or b", "a, b or c".</summary>
+    private static string Choices(IReadOnlyList<string> choices) =>
+        choices.Count == 1 ? choices[0] : $"{string.Join(", ", choices.Take(choices.Count - 1))} or {choices[^1]}";
 
     private static Models.BackboneShape CheckShape(int width, string? stem, IReadOnlyList<int>? channels, int? stride4Blocks, string? neck, int? detail)
     {
         if (neck is not null && !Models.BackboneShape.Necks.Contains(neck))
         {
-            throw new UsageException($"--neck '{neck}' must be {string.Join(" or ", Models.BackboneShape.Necks)}.");
+            throw new UsageException($"--neck '{neck}' must be {Choices(Models.BackboneShape.Necks)}.");
         }
 
         if (stem is not null && !Models.BackboneShape.Stems.Contains(stem))
         {
-            throw new UsageException($"--stem '{stem}' must be {string.Join(" or ", Models.BackboneShape.Stems)}.");
+            throw new UsageException($"--stem '{stem}' must be {Choices(Models.BackboneShape.Stems)}.");
         }
 
         return Models.BackboneShape.Create(width, stem, channels, stride4Blocks, neck, detail);

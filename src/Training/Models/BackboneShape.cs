@@ -14,8 +14,8 @@ namespace Lookout.Training.Models;
 /// wider stages at strides 8 to 32 within the same latency.
 /// </summary>
 /// <remarks>
-/// <see cref="Detail"/> (YOLO only) adds a 2×2 stride-2 convolution from the stride-4 features to that many
-/// channels, set beside the stride-8 features the stride-8 head reads: the head that names the small objects
+/// <see cref="Detail"/> adds a 2×2 stride-2 convolution from the stride-4 features to that many
+/// channels, set beside the stride-8 features the stride-8 head (the SSD's first head) reads: the head that names the small objects
 /// then sees the stride-4 detail that the stride-8 stage's strided depthwise convolution samples away.
 /// </remarks>
 internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int C8, int C16, int C32, int Head, int Stride4Blocks = 1, string Neck = BackboneShape.NoNeck, int Detail = 0)

@@ -33,6 +33,7 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
     private readonly ModuleList<DepthwiseSeparable> stage4;
     private readonly ModuleList<DepthwiseSeparable> stage5;
     private readonly TopDownNeck? neck;
+    private readonly ConvBnAct? detail;
     private readonly ModuleList<DepthwiseSeparable> stage6;
     private readonly ModuleList<DepthwiseSeparable> ssdHeads;
     private readonly ModuleList<Conv2d> locOut;
@@ -56,15 +57,11 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
         _classes = classes;
         InputSize = inputSize;
         Shape = shape;
-        if (shape.Detail > 0)
-        {
-            throw new ArgumentException("the stride-4 detail path is a YOLO option; the SSD has none.", nameof(shape));
-        }
-
         (stem, stage2, stage3, stage4, stage5) = shape.Build();
         neck = shape.HasFpn ? new TopDownNeck(shape) : null;
+        detail = shape.Detail > 0 ? new ConvBnAct("detail", shape.C4, shape.Detail, 2, 2) : null;
         stage6 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s6a", shape.C32, shape.C32, 2));
-        int[] levelChannels = [shape.C8, shape.C16, shape.C32, shape.C32];
+        int[] levelChannels = [shape.C8 + shape.Detail, shape.C16, shape.C32, shape.C32];
         ssdHeads = new ModuleList<DepthwiseSeparable>([.. levelChannels.Select((c, i) => new DepthwiseSeparable($"ssd_head{i}", c, shape.Head, 1))]);
         locOut = new ModuleList<Conv2d>([.. Levels.Select(l => nn.Conv2d(shape.Head, 4 * l.PerCell, 1))]);
         confOut = new ModuleList<Conv2d>([.. Levels.Select(l => nn.Conv2d(shape.Head, (classes + 1) * l.PerCell, 1))]);
@@ -146,6 +143,11 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
             (p3, p4) = neck.Forward(p3, p4, p5);
         }
 
+        if (detail is not null)
+        {
+            p3 = cat([p3, detail.forward(x)], 1);
+        }
+
         var p6 = Blocks.Forward(stage6, p5);
         Tensor[] levels = [p3, p4, p5, p6];
         var offsets = new List<Tensor>();
@@ -196,6 +198,11 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
         if (neck is not null)
         {
             (p3, p4) = neck.Emit(g, p3, p4, p5);
+        }
+
+        if (detail is not null)
+        {
+            p3 = g.Node("Concat", [p3, detail.Emit(g, x)], OnnxGraphBuilder.Int("axis", 1));
         }
 
         var p6 = Blocks.Emit(g, stage6, p5);

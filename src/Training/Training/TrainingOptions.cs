@@ -47,7 +47,7 @@ internal sealed record TrainingOptions
     /// <summary>Between backbone and heads (<see cref="BackboneShape.Necks"/>; null: none).</summary>
     public string? Neck { get; init; }
 
-    /// <summary>Channels of the stride-4 detail beside the stride-8 head's input (YOLO; null: none).</summary>
+    /// <summary>Channels of the stride-4 detail beside the stride-8 head's input (null: none).</summary>
     public int? Detail { get; init; }
 
     public BackboneShape Shape => BackboneShape.Create(Width, Stem, Channels, Stride4Blocks, Neck, Detail);

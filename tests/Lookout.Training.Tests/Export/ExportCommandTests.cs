@@ -102,7 +102,7 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--stem", "pixel", "--stem 'pixel' must be conv or patch")]
+    [InlineData("--stem", "pixel", "--stem 'pixel' must be conv, patch2 or patch")]
     [InlineData("--channels", "16,24,40,48", "--channels '16,24,40,48' must be five whole numbers from 4 to 1024")]
     [InlineData("--channels", "16,24,40,48,2", "--channels '16,24,40,48,2' must be five whole numbers from 4 to 1024")]
     [InlineData("--stride4-blocks", "3", "--stride4-blocks '3' must be a whole number from 0 to 2")]
@@ -142,13 +142,25 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
-    public void Export_SsdWithDetail_UsageErrorNamingIt()
+    public void Export_SsdRunWithDetail_BuildsThatNetworkFromRunJson()
     {
-        var checkpoint = SaveCheckpoint(DetectorArch.Ssd);
+        TorchRuntime.Initialize();
+        var run = Path.Combine(_root, "ssd-run");
+        Directory.CreateDirectory(run);
+        using (var detector = DetectorArch.Create(DetectorArch.Ssd, 6, BackboneShape.Create(8, "patch2", null, detail: 8), 128))
+        {
+            detector.Module.save(Path.Combine(run, "best.ckpt"));
+        }
 
-        var error = Assert.Throws<UsageException>(() => Run("--checkpoint", checkpoint, "--out", Path.Combine(_root, "m.onnx"), "--arch", "ssd", "--width", "8", "--detail", "8"));
+        new RunInfo { Arch = DetectorArch.Ssd, Imgsz = 128, Width = 8, Stem = "patch2", Detail = 8 }.Write(run);
+        var model = Path.Combine(_root, "ssd-detail.onnx");
 
-        Assert.Contains("--detail 8: the stride-4 detail path is a YOLO option", error.Message, StringComparison.Ordinal);
+        var code = Run("--checkpoint", Path.Combine(run, "best.ckpt"), "--out", model);
+
+        Assert.Equal(0, code);
+        using var card = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(model, ".json")));
+        Assert.Equal("ssd", card.RootElement.GetProperty("layout").GetString());
+        Assert.Contains("stride-4 detail of 8 beside the stride-8 head's input", card.RootElement.GetProperty("architecture").GetString(), StringComparison.Ordinal);
     }
 
     private static int Run(params string[] args) => TrainCommand.Export(new Arguments(args, new HashSet<string>()), TextWriter.Null);

@@ -23,11 +23,15 @@ public sealed class SsdExportTests : IDisposable
     [InlineData(128, 128, 1360, "none")]
     [InlineData(192, 128, 2040, "none")]
     [InlineData(192, 128, 2040, "fpn")]
-    public void Export_SsdNet_OnnxRuntimeMatchesTorchSharpWithin1e4(int width, int height, int priors, string neck)
+    [InlineData(192, 128, 2040, "patch2+detail")]
+    public void Export_SsdNet_OnnxRuntimeMatchesTorchSharpWithin1e4(int width, int height, int priors, string extra)
     {
         TorchRuntime.Initialize();
         random.manual_seed(4);
-        using var detector = new SsdTrainableDetector(Labels.Length, BackboneShape.Create(8, null, null, neck: neck), inputSize: 128);
+        var shape = extra == "patch2+detail"
+            ? BackboneShape.Create(8, "patch2", null, detail: 8)
+            : BackboneShape.Create(8, null, null, neck: extra);
+        using var detector = new SsdTrainableDetector(Labels.Length, shape, inputSize: 128);
         var net = detector.Net;
         // A few training-mode passes move the BatchNorm statistics away from 0/1, so folding is really tested.
         net.train();

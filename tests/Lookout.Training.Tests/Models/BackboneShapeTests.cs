@@ -90,11 +90,23 @@ public sealed class BackboneShapeTests : IDisposable
     }
 
     [Fact]
-    public void Constructor_SsdWithDetail_Throws()
+    public void Forward_SsdDetail_SamePriorsAndMoreParametersInTheStride8Head()
     {
         TorchRuntime.Initialize();
+        using var plain = new SsdShapesNet(6, BackboneShape.Create(8, "patch2", null), 128);
+        using var net = new SsdShapesNet(6, BackboneShape.Create(8, "patch2", null, detail: 8), 128);
+        net.eval();
+        using var input = rand(2, 3, 128, 128);
 
-        Assert.Throws<ArgumentException>(() => new SsdShapesNet(6, BackboneShape.Create(8, null, null, detail: 8), 128));
+        var (offsets, logits) = net.forward(input);
+
+        Assert.Equal([2, plain.PriorCount, 4], offsets.shape);
+        Assert.Equal([2, plain.PriorCount, 7], logits.shape);
+        // The detail convolution (2×2×16 → 8, BatchNorm) and 8 more input channels in SSD head 0 (depthwise 3×3 + BatchNorm, pointwise to 32).
+        var added = (2 * 2 * 16 * 8 + 2 * 8) + (8 * 9 + 2 * 8) + 8 * 32;
+        Assert.Equal(plain.ParameterCount() + added, net.ParameterCount());
+        offsets.Dispose();
+        logits.Dispose();
     }
 
     [Theory]
