@@ -13,7 +13,7 @@ internal static class TrainCommand
 {
     public const string Usage =
         "lookout-train train --data VOC_DIR --out RUN_DIR [--arch yolo|ssd] [--epochs 60] [--batch 16] [--lr 0.002] [--imgsz 320] [--crop N] [--width 16]\n" +
-        "                    [--balance points|sqrt|objects] [--ema]\n" +
+        "                    [--balance points|sqrt|objects] [--ema] [--cls-loss bce|focal]\n" +
         "                    [--stem conv|patch2|patch] [--channels C4,C8,C16,C32,HEAD] [--stride4-blocks 1] [--neck none|fpn] [--detail 0]\n" +
         "                    [--seed 1] [--patience 12] [--max-steps N] [--val-images N] [--resume RUN_DIR] [--init CKPT --freeze backbone]\n" +
         "lookout-train export --checkpoint CKPT --out MODEL.onnx [--arch yolo|ssd] [--imgsz 320|WxH] [--width 16] [--stem conv|patch2|patch]\n" +
@@ -60,9 +60,11 @@ internal static class TrainCommand
             FreezeBackbone = freeze is not null,
             Balance = args.String("balance") ?? resumed?.Balance ?? TrainingOptions.BalancePoints,
             Ema = args.Flag("ema") || resumed?.Ema == true,
+            ClassLoss = args.String("cls-loss") ?? resumed?.ClsLoss ?? TrainingOptions.ClassLossBce,
         };
         args.EnsureAllUsed();
         CheckBalance(options.Balance);
+        CheckClassLoss(arch, options.ClassLoss);
         CheckShape(options.Width, options.Stem, options.Channels, options.Stride4Blocks, options.Neck, options.Detail);
         CheckInputSize(arch, options.InputSize);
         CheckCrop(arch, options);
@@ -141,6 +143,19 @@ internal static class TrainCommand
         if (!TrainingOptions.BalanceChoices.ContainsKey(balance))
         {
             throw new UsageException($"--balance '{balance}' must be {string.Join(", ", TrainingOptions.BalanceChoices.Keys)}.");
+        }
+    }
+
+    private static void CheckClassLoss(string arch, string classLoss)
+    {
+        if (!TrainingOptions.ClassLossChoices.Contains(classLoss))
+        {
+            throw new UsageException($"--cls-loss '{classLoss}' must be {Choices(TrainingOptions.ClassLossChoices)}.");
+        }
+
+        if (classLoss != TrainingOptions.ClassLossBce && arch != DetectorArch.Yolo)
+        {
+            throw new UsageException($"--cls-loss {classLoss} is a YOLO option; the SSD's class loss is softmax cross-entropy with hard negative mining.");
         }
     }
 

@@ -119,6 +119,11 @@ internal static class ModelCardWriter
                 facts["balance"] = balance;
             }
 
+            if (info.ClsLoss is { } clsLoss)
+            {
+                facts["cls_loss"] = clsLoss;
+            }
+
             if (info.Ema == true)
             {
                 facts["ema"] = true;

@@ -52,6 +52,9 @@ internal sealed record RunInfo
     /// <summary>How the loss weighs objects (<c>--balance</c>); null: by points or priors (the default, and runs before the choice existed).</summary>
     public string? Balance { get; init; }
 
+    /// <summary>The YOLO's class loss (<c>--cls-loss</c>); null: BCE (the default, and runs before the choice existed).</summary>
+    public string? ClsLoss { get; init; }
+
     /// <summary>Whether val mAP and <c>best.ckpt</c> are of the weights' moving average (<c>--ema</c>); null: not.</summary>
     public bool? Ema { get; init; }
 
@@ -85,6 +88,7 @@ internal sealed record RunInfo
         Neck = o.Neck,
         Detail = o.Detail is > 0 ? o.Detail : null,
         Balance = o.Balance == TrainingOptions.BalancePoints ? null : o.Balance,
+        ClsLoss = o.ClassLoss == TrainingOptions.ClassLossBce ? null : o.ClassLoss,
         Ema = o.Ema ? true : null,
         Epochs = o.Epochs,
         Batch = o.BatchSize,

@@ -50,6 +50,10 @@ internal sealed class Trainer
         var val = VocDataset.ListSplits(_o.Data).Contains("val") ? VocDataset.Load(_o.Data, "val") : null;
         using var detector = DetectorArch.Create(_o.Arch, train.ClassNames.Count, _o.Shape, _o.InputSize);
         detector.BalancePower = TrainingOptions.BalancePowerOf(_o.Balance);
+        if (detector is YoloTrainableDetector yolo)
+        {
+            yolo.Focal = _o.ClassLoss == TrainingOptions.ClassLossFocal;
+        }
         var net = detector.Module;
         var records = new List<EpochRecord>();
         var startEpoch = 0;

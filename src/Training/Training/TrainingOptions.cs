@@ -70,6 +70,15 @@ internal sealed record TrainingOptions
     /// <summary>How the loss weighs objects by their grid points or priors: a key of <see cref="BalanceChoices"/>.</summary>
     public string Balance { get; init; } = BalancePoints;
 
+    public const string ClassLossBce = "bce";
+    public const string ClassLossFocal = "focal";
+
+    /// <summary>The <c>--cls-loss</c> choices (YOLO): see <see cref="YoloLoss.Focal"/>.</summary>
+    public static IReadOnlyList<string> ClassLossChoices { get; } = [ClassLossBce, ClassLossFocal];
+
+    /// <summary>The YOLO's class loss: a key of <see cref="ClassLossChoices"/>.</summary>
+    public string ClassLoss { get; init; } = ClassLossBce;
+
     /// <summary>Validate, keep and export a moving average of the weights (<see cref="WeightAverage"/>; <c>--ema</c>).</summary>
     public bool Ema { get; init; }
 

@@ -26,6 +26,11 @@ internal sealed class YoloLoss
     private static readonly Scalar One = 1f.ToScalar();
     private static readonly Scalar Epsilon = 1e-7f.ToScalar();
     private static readonly Scalar BoxWeight = 2.5f.ToScalar();
+    private static readonly Scalar FocalBoxWeight = 1f.ToScalar();
+    private static readonly Scalar FocalOneMinusAlpha = 0.75f.ToScalar();
+    private static readonly Scalar FocalGamma = 2f.ToScalar();
+    private static readonly Scalar MinusTwo = (-2f).ToScalar();
+    private static readonly Scalar FocalAlphaStep = (0.25f - 0.75f).ToScalar();
 
     private readonly YoloShapesNet _net;
 
@@ -38,6 +43,13 @@ internal sealed class YoloLoss
     /// a 10 px one; 1 (<c>objects</c>): every object weighs the same; 0.5 (<c>sqrt</c>): an object weighs √n.
     /// </summary>
     public float BalancePower { get; set; }
+
+    /// <summary>
+    /// Classification by focal loss as in RetinaNet and FCOS, α 0.25, γ 2 (BCE times α_t·(1 − p_t)^γ, so the
+    /// many easy background points and well-named positives count little and the hard ones — small objects
+    /// taken for another class, distractors — much), with the box term weighed 1 as FCOS does instead of 2.5.
+    /// </summary>
+    public bool Focal { get; set; }
 
     /// <summary>The loss of a batch of inputs of side <paramref name="size"/>.</summary>
     public (Tensor Total, Tensor Cls, Tensor Box) Compute(Tensor distances, Tensor logits, IReadOnlyList<TrainingSample> samples, int size)
@@ -131,8 +143,24 @@ internal sealed class YoloLoss
 
         using var keep = tensor(ignore, [batch * n, 1]);
         var bce = nn.functional.binary_cross_entropy_with_logits(logitsFlat, target, reduction: nn.Reduction.None);
+        if (Focal)
+        {
+            bce = bce * FocalFactor(logitsFlat, target);
+        }
+
         var clsLoss = (bce * keep).sum().div(count);
-        return (clsLoss.add(boxLoss, BoxWeight), clsLoss, boxLoss);
+        return (clsLoss.add(boxLoss, Focal ? FocalBoxWeight : BoxWeight), clsLoss, boxLoss);
+    }
+
+    /// <summary>α_t·(1 − p_t)^γ for logits and 0/1 targets: p_t is the probability given to the target.</summary>
+    internal static Tensor FocalFactor(Tensor logits, Tensor target)
+    {
+        using var scope = NewDisposeScope();
+        var p = logits.sigmoid();
+        // 1 − p_t = p where the target is 0, 1 − p where it is 1: p + t·(1 − 2p).
+        var miss = p + target * p.mul(MinusTwo).add(One);
+        var alpha = target.mul(FocalAlphaStep).add(FocalOneMinusAlpha);
+        return (alpha * miss.pow(FocalGamma)).MoveToOuterDisposeScope();
     }
 
     /// <summary>For each grid point, the index of the object it is assigned to, or −1.</summary>

@@ -32,6 +32,13 @@ internal sealed class YoloTrainableDetector : ITrainableDetector
         set => _loss.BalancePower = value;
     }
 
+    /// <summary>Focal class loss with the FCOS box weight (<see cref="YoloLoss.Focal"/>; <c>--cls-loss focal</c>).</summary>
+    public bool Focal
+    {
+        get => _loss.Focal;
+        set => _loss.Focal = value;
+    }
+
     public BackboneShape Shape => _net.Shape;
 
     public string Arch => DetectorArch.Yolo;

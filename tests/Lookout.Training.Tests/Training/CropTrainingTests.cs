@@ -101,6 +101,8 @@ public sealed class CropTrainingTests : IDisposable
     [InlineData("--imgsz 320 --crop 100", "--crop 100 must be a multiple of 32")]
     [InlineData("--imgsz 320 --crop 416", "at most --imgsz 320")]
     [InlineData("--balance anchors", "--balance 'anchors' must be points, sqrt, objects")]
+    [InlineData("--cls-loss hinge", "--cls-loss 'hinge' must be bce or focal")]
+    [InlineData("--arch ssd --cls-loss focal", "--cls-loss focal is a YOLO option")]
     public void Train_BadCropOrBalance_UsageErrorNamingIt(string options, string expected)
     {
         string[] args = ["--data", Path.Combine(_root, "none"), "--out", Path.Combine(_root, "run"), .. options.Split(' ')];

@@ -70,6 +70,42 @@ public sealed class YoloLossTests
         Assert.Equal(grad[0, 1, 9].item<float>(), big, 4);
     }
 
+    [Theory]
+    [InlineData(0f, 1f, 0.0625f)]      // p 0.5 on a target: 0.25 × 0.5²
+    [InlineData(0f, 0f, 0.1875f)]      // p 0.5 on background: 0.75 × 0.5²
+    [InlineData(1.0986123f, 1f, 0.015625f)] // p 0.75 on a target: 0.25 × 0.25²
+    [InlineData(1.0986123f, 0f, 0.421875f)] // p 0.75 on background: 0.75 × 0.75²
+    public void FocalFactor_HandPickedProbabilities_AlphaTimesMissSquared(float logit, float target, float expected)
+    {
+        TorchRuntime.Initialize();
+        using var l = tensor(new[] { logit });
+        using var t = tensor(new[] { target });
+
+        using var factor = YoloLoss.FocalFactor(l, t);
+
+        Assert.Equal(expected, factor.item<float>(), 5);
+    }
+
+    [Fact]
+    public void Compute_Focal_ZeroLogitsGiveBceScaledByAlphaAndAQuarter()
+    {
+        TorchRuntime.Initialize();
+        using var net = new YoloShapesNet(classes: 2, width: 4, inputSize: 64);
+        var bce = new YoloLoss(net);
+        var focal = new YoloLoss(net) { Focal = true };
+        var n = net.AnchorsFor(64).Strides.Length;
+        var samples = new[] { new TrainingSample([], [4, 4, 20, 20], [1], [false]) };
+        using var distances = full(1, 4, n, 0.5f);
+        using var logits = zeros([1, 2, n]);
+
+        var (_, bceCls, _) = bce.Compute(distances, logits, samples, 64);
+        var (_, focalCls, _) = focal.Compute(distances, logits, samples, 64);
+
+        // Every logit 0: BCE ln 2 each over one positive. Focal: the positive's class ×0.0625, the 2n − 1 others ×0.1875.
+        Assert.Equal(2 * n * MathF.Log(2), bceCls.item<float>(), 3);
+        Assert.Equal(MathF.Log(2) * (0.0625f + 0.1875f * (2 * n - 1)), focalCls.item<float>(), 3);
+    }
+
     private static IEqualityComparer<float> FloatComparer(float tolerance) =>
         EqualityComparer<float>.Create((x, y) => MathF.Abs(x - y) <= tolerance, _ => 0);
 }
