@@ -118,49 +118,30 @@ public sealed class ExportCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_root, "m.onnx")));
     }
 
-    [Fact]
-    public void Export_RunWithPatch2StemAndDetail_BuildsThatNetworkFromRunJson()
+    [Theory]
+    [InlineData("yolo", "yolov8")]
+    [InlineData("ssd", "ssd")]
+    public void Export_RunWithPatch2StemAndDetail_BuildsThatNetworkFromRunJson(string arch, string layout)
     {
         TorchRuntime.Initialize();
-        var run = Path.Combine(_root, "run");
+        var run = Path.Combine(_root, arch + "-run");
         Directory.CreateDirectory(run);
-        using (var detector = DetectorArch.Create(DetectorArch.Yolo, 6, BackboneShape.Create(8, "patch2", null, detail: 8), 128))
+        using (var detector = DetectorArch.Create(arch, 6, BackboneShape.Create(8, "patch2", null, detail: 8), 128))
         {
             detector.Module.save(Path.Combine(run, "best.ckpt"));
         }
 
-        new RunInfo { Arch = DetectorArch.Yolo, Imgsz = 128, Width = 8, Stem = "patch2", Detail = 8 }.Write(run);
-        var model = Path.Combine(_root, "detail.onnx");
+        new RunInfo { Arch = arch, Imgsz = 128, Width = 8, Stem = "patch2", Detail = 8 }.Write(run);
+        var model = Path.Combine(_root, arch + "-detail.onnx");
 
         var code = Run("--checkpoint", Path.Combine(run, "best.ckpt"), "--out", model);
 
         Assert.Equal(0, code);
         using var card = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(model, ".json")));
+        Assert.Equal(layout, card.RootElement.GetProperty("layout").GetString());
         var architecture = card.RootElement.GetProperty("architecture").GetString();
         Assert.Contains("2x2 stride-2 patch stem of 8", architecture, StringComparison.Ordinal);
         Assert.Contains("stride-4 detail of 8 beside the stride-8 head's input", architecture, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Export_SsdRunWithDetail_BuildsThatNetworkFromRunJson()
-    {
-        TorchRuntime.Initialize();
-        var run = Path.Combine(_root, "ssd-run");
-        Directory.CreateDirectory(run);
-        using (var detector = DetectorArch.Create(DetectorArch.Ssd, 6, BackboneShape.Create(8, "patch2", null, detail: 8), 128))
-        {
-            detector.Module.save(Path.Combine(run, "best.ckpt"));
-        }
-
-        new RunInfo { Arch = DetectorArch.Ssd, Imgsz = 128, Width = 8, Stem = "patch2", Detail = 8 }.Write(run);
-        var model = Path.Combine(_root, "ssd-detail.onnx");
-
-        var code = Run("--checkpoint", Path.Combine(run, "best.ckpt"), "--out", model);
-
-        Assert.Equal(0, code);
-        using var card = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(model, ".json")));
-        Assert.Equal("ssd", card.RootElement.GetProperty("layout").GetString());
-        Assert.Contains("stride-4 detail of 8 beside the stride-8 head's input", card.RootElement.GetProperty("architecture").GetString(), StringComparison.Ordinal);
     }
 
     private static int Run(params string[] args) => TrainCommand.Export(new Arguments(args, new HashSet<string>()), TextWriter.Null);
