@@ -54,6 +54,7 @@ internal sealed class Trainer
         {
             yolo.Focal = _o.ClassLoss == TrainingOptions.ClassLossFocal;
         }
+
         var net = detector.Module;
         var records = new List<EpochRecord>();
         var startEpoch = 0;
