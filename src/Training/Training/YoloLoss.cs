@@ -8,7 +8,7 @@ namespace Lookout.Training.Training;
 /// Loss of <see cref="YoloShapesNet"/>. Assignment (on the CPU, per image) is centre sampling as in
 /// FCOS: a grid point is positive for an object when it lies inside the box, within 2.5 strides of its
 /// centre, on a level whose size range fits the object; the smallest such object wins, and an object
-/// that got no point takes the nearest one. Classification is BCE (1 for a positive's class, 0
+/// that got no point takes the nearest one. Classification is BCE (or focal: <see cref="Focal"/>) (1 for a positive's class, 0
 /// elsewhere) summed over points and divided by the number of positives; the box term is 1 − GIoU
 /// over positives; a positive's terms are weighted by its object's point count as
 /// <see cref="BalancePower"/> says. Points on difficult objects are ignored. (An IoU-aware target, the
