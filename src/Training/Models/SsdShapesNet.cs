@@ -25,6 +25,8 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
     ];
 
     private static readonly Tensor SizeVarianceTensor = tensor(SsdPriors.SizeVariance);
+    private static readonly Tensor CenterVarianceTensor = tensor(SsdPriors.CenterVariance);
+    private static readonly Tensor HalfTensor = tensor(0.5f);
 
     // Field names up to stage5 match YoloShapesNet's, so its checkpoints load into this backbone.
     private readonly ConvBnAct stem;
@@ -171,12 +173,9 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
     {
         var priors = input is var (width, height) ? SsdPriors.Generate(width, height, InputSize, Levels) : Priors;
         var n = priors.Length / 4;
-        var (centers, centerScale, halfSize) = DecodeConstants(priors);
-        using var c = tensor(centers, [1, n, 2]);
-        using var s = tensor(centerScale, [1, n, 2]);
-        using var h = tensor(halfSize, [1, n, 2]);
-        var center = offsets[.., .., 0..2] * s + c;
-        var half = exp(offsets[.., .., 2..4] * SizeVarianceTensor) * h;
+        using var p = tensor(priors, [1, n, 4]);
+        var center = offsets[.., .., 0..2] * (p[.., .., 2..4] * CenterVarianceTensor) + p[.., .., 0..2];
+        var half = exp(offsets[.., .., 2..4] * SizeVarianceTensor) * (p[.., .., 2..4] * HalfTensor);
         return (cat([center - half, center + half], 2), softmax(logits, 2));
     }
 
@@ -207,30 +206,35 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
 
         var p6 = Blocks.Emit(g, stage6, p5);
         string[] levels = [p3, p4, p5, p6];
-        var perPrior = 4 + _classes + 1;
-        var rowShape = g.Int64Initializer("prior_rows", [1, -1, perPrior]);
-        var rows = new string[levels.Length];
+        var quadShape = g.Int64Initializer("quad_rows", [1, -1, 4]);
+        var confShape = g.Int64Initializer("conf_rows", [1, -1, _classes + 1]);
+        var shiftRows = new string[levels.Length];
+        var sizeRows = new string[levels.Length];
+        var confRows = new string[levels.Length];
+        var first = 0;
         for (var i = 0; i < levels.Length; i++)
         {
-            // One Conv per level gives each prior's 4 offsets and 1 + C logits side by side, so after NHWC every
-            // prior is one row of 4 + 1 + C values: one Transpose and Reshape per level instead of two of each.
+            // Per prior, one Conv gives the centre shift (ox, oy, ox, oy) and another the log size (a, b, a, b), from
+            // the loc output's rows scaled by the variances and the prior's size: ox = 0.1·pw·dx, a = 0.2·dw. With
+            // the logits' Conv, each becomes rows of priors by NHWC (which fuses into the Conv's layout conversion)
+            // and a Reshape, so the decode below works on whole rows: splitting one [1, N, 4 + 1 + C] tensor
+            // along its short last axis, or broadcasting a [4] constant over it, costs ONNX Runtime a step per row.
             var h = ssdHeads[i].Emit(g, levels[i]);
-            rows[i] = g.Node("Reshape", [Nhwc(g, EmitPriorRows(g, locOut[i], confOut[i], Levels[i].PerCell, h, $"out{i}")), rowShape]);
+            var perCell = Levels[i].PerCell;
+            var scales = OffsetScales(priors, first, perCell);
+            shiftRows[i] = g.Node("Reshape", [Nhwc(g, EmitLocQuads(g, locOut[i], scales, 0, h, $"shift{i}")), quadShape]);
+            sizeRows[i] = g.Node("Reshape", [Nhwc(g, EmitLocQuads(g, locOut[i], scales, 2, h, $"size{i}")), quadShape]);
+            confRows[i] = g.Node("Reshape", [Nhwc(g, Blocks.EmitConv1x1(g, confOut[i], h, $"conf{i}")), confShape]);
+            first += LevelPriors(Levels[i], width, height);
         }
 
-        var all = g.Node("Concat", rows, OnnxGraphBuilder.Int("axis", 1));
-        var axis = g.Int64Initializer("axis2", [2]);
-        var start0 = g.Int64Initializer("start0", [0]);
-        var end2 = g.Int64Initializer("end2", [2]);
-        var end4 = g.Int64Initializer("end4", [4]);
-        var xy = g.Node("Slice", [all, start0, end2, axis]);
-        var wh = g.Node("Slice", [all, end2, end4, axis]);
-        var conf = g.Node("Slice", [all, end4, g.Int64Initializer("end_conf", [perPrior]), axis]);
-        var (centers, centerScale, halfSize) = DecodeConstants(priors);
-        var center = g.Node("Add", [g.Node("Mul", [xy, g.Initializer("prior_scale", centerScale, 1, n, 2)]), g.Initializer("prior_center", centers, 1, n, 2)]);
-        var size = g.Node("Exp", [g.Node("Mul", [wh, g.Initializer("size_variance", [SsdPriors.SizeVariance], 1)])]);
-        var half = g.Node("Mul", [size, g.Initializer("prior_half", halfSize, 1, n, 2)]);
-        var boxes = g.Node("Concat", [g.Node("Sub", [center, half]), g.Node("Add", [center, half])], OnnxGraphBuilder.Int("axis", 2));
+        // (x1, y1, x2, y2) = (ox, oy, ox, oy) + exp(a, b, a, b)·(−pw/2, −ph/2, pw/2, ph/2) + (cx, cy, cx, cy).
+        var shift = g.Node("Concat", shiftRows, OnnxGraphBuilder.Int("axis", 1));
+        var size = g.Node("Concat", sizeRows, OnnxGraphBuilder.Int("axis", 1));
+        var conf = g.Node("Concat", confRows, OnnxGraphBuilder.Int("axis", 1));
+        var (centers, halfSize) = DecodeConstants(priors);
+        var half = g.Node("Mul", [g.Node("Exp", [size]), g.Initializer("prior_half", halfSize, 1, n, 4)]);
+        var boxes = g.Node("Add", [g.Node("Add", [shift, half]), g.Initializer("prior_center", centers, 1, n, 4)]);
         var scores = g.Node("Softmax", [conf], OnnxGraphBuilder.Int("axis", 2));
         g.Output(boxes, "boxes", 1, n, 4);
         g.Output(scores, "scores", 1, n, _classes + 1);
@@ -240,52 +244,75 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
     public long ParameterCount() => parameters().Sum(p => p.numel());
 
     /// <summary>
-    /// The loc and conf 1×1 convolutions of one level as one Conv whose output channels are, prior by prior,
-    /// that prior's 4 offsets then its 1 + C logits.
+    /// A 1×1 Conv giving, per prior of a cell, the loc outputs <paramref name="from"/> and <paramref name="from"/> + 1
+    /// twice over (rows (k, k + 1, k, k + 1) of the loc convolution's weights and bias), each multiplied by its
+    /// factor in <paramref name="scales"/>.
     /// </summary>
-    private static string EmitPriorRows(OnnxGraphBuilder g, Conv2d loc, Conv2d conf, int priorsPerCell, string input, string hint)
+    private static string EmitLocQuads(OnnxGraphBuilder g, Conv2d loc, float[] scales, int from, string input, string hint)
     {
         using var noGrad = no_grad();
         var inChannels = (int)loc.weight!.shape[1];
-        var locW = loc.weight.contiguous().data<float>().ToArray();
-        var confW = conf.weight!.contiguous().data<float>().ToArray();
-        var locB = loc.bias!.contiguous().data<float>().ToArray();
-        var confB = conf.bias!.contiguous().data<float>().ToArray();
-        var logits = confB.Length / priorsPerCell;
-        var weights = new List<float>(locW.Length + confW.Length);
-        var biases = new List<float>(locB.Length + confB.Length);
-        for (var p = 0; p < priorsPerCell; p++)
+        var w = loc.weight.contiguous().data<float>().ToArray();
+        var b = loc.bias!.contiguous().data<float>().ToArray();
+        var priorsPerCell = b.Length / 4;
+        var weights = new float[w.Length];
+        var biases = new float[b.Length];
+        for (var o = 0; o < b.Length; o++)
         {
-            weights.AddRange(locW.AsSpan(p * 4 * inChannels, 4 * inChannels));
-            biases.AddRange(locB.AsSpan(p * 4, 4));
-            weights.AddRange(confW.AsSpan(p * logits * inChannels, logits * inChannels));
-            biases.AddRange(confB.AsSpan(p * logits, logits));
+            var source = 4 * (o / 4) + from + o % 2;
+            biases[o] = b[source] * scales[source];
+            for (var c = 0; c < inChannels; c++)
+            {
+                weights[o * inChannels + c] = w[source * inChannels + c] * scales[source];
+            }
         }
 
-        var w = g.Initializer(hint + "_w", [.. weights], biases.Count, inChannels, 1, 1);
-        var b = g.Initializer(hint + "_b", [.. biases], biases.Count);
-        return g.Node("Conv", [input, w, b], OnnxGraphBuilder.Ints("kernel_shape", 1, 1));
+        return g.Node(
+            "Conv",
+            [input, g.Initializer(hint + "_w", weights, 4 * priorsPerCell, inChannels, 1, 1), g.Initializer(hint + "_b", biases, 4 * priorsPerCell)],
+            OnnxGraphBuilder.Ints("kernel_shape", 1, 1));
+    }
+
+    /// <summary>Priors of <paramref name="level"/> on a <paramref name="width"/>×<paramref name="height"/> input.</summary>
+    private static int LevelPriors(SsdPriorLevel level, int width, int height) => width / level.Stride * (height / level.Stride) * level.PerCell;
+
+    /// <summary>
+    /// The loc channels' factors of the level whose priors start at <paramref name="first"/>: per prior in a cell
+    /// (0.1·pw, 0.1·ph, 0.2, 0.2). Every cell of a level has the same prior sizes, so the first cell's hold for all.
+    /// </summary>
+    private static float[] OffsetScales(float[] priors, int first, int perCell)
+    {
+        var scales = new float[4 * perCell];
+        for (var p = 0; p < perCell; p++)
+        {
+            var prior = 4 * (first + p);
+            scales[4 * p] = SsdPriors.CenterVariance * priors[prior + 2];
+            scales[4 * p + 1] = SsdPriors.CenterVariance * priors[prior + 3];
+            scales[4 * p + 2] = SsdPriors.SizeVariance;
+            scales[4 * p + 3] = SsdPriors.SizeVariance;
+        }
+
+        return scales;
     }
 
     private static string Nhwc(OnnxGraphBuilder g, string value) => g.Node("Transpose", [value], OnnxGraphBuilder.Ints("perm", 0, 2, 3, 1));
 
-    /// <summary>Per prior of <paramref name="priors"/>: centre (cx, cy), centre-offset scale (0.1·w, 0.1·h) and half size (w/2, h/2), each [N × 2].</summary>
-    private static (float[] Centers, float[] CenterScale, float[] HalfSize) DecodeConstants(float[] priors)
+    /// <summary>Per prior of <paramref name="priors"/>: (cx, cy, cx, cy) and (−w/2, −h/2, w/2, h/2), each [N × 4].</summary>
+    private static (float[] Centers, float[] HalfSize) DecodeConstants(float[] priors)
     {
         var n = priors.Length / 4;
-        var centers = new float[2 * n];
-        var scale = new float[2 * n];
-        var half = new float[2 * n];
+        var centers = new float[4 * n];
+        var half = new float[4 * n];
         for (var i = 0; i < n; i++)
         {
-            centers[2 * i] = priors[4 * i];
-            centers[2 * i + 1] = priors[4 * i + 1];
-            scale[2 * i] = SsdPriors.CenterVariance * priors[4 * i + 2];
-            scale[2 * i + 1] = SsdPriors.CenterVariance * priors[4 * i + 3];
-            half[2 * i] = priors[4 * i + 2] / 2;
-            half[2 * i + 1] = priors[4 * i + 3] / 2;
+            centers[4 * i] = centers[4 * i + 2] = priors[4 * i];
+            centers[4 * i + 1] = centers[4 * i + 3] = priors[4 * i + 1];
+            half[4 * i + 2] = priors[4 * i + 2] / 2;
+            half[4 * i + 3] = priors[4 * i + 3] / 2;
+            half[4 * i] = -half[4 * i + 2];
+            half[4 * i + 1] = -half[4 * i + 3];
         }
 
-        return (centers, scale, half);
+        return (centers, half);
     }
 }
