@@ -124,6 +124,11 @@ internal static class ModelCardWriter
                 facts["cls_loss"] = clsLoss;
             }
 
+            if (info.MinPoints is { } minPoints)
+            {
+                facts["min_points"] = minPoints;
+            }
+
             if (info.Ema == true)
             {
                 facts["ema"] = true;

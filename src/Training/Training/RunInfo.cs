@@ -55,6 +55,9 @@ internal sealed record RunInfo
     /// <summary>The YOLO's class loss (<c>--cls-loss</c>); null: BCE (the default, and runs before the choice existed).</summary>
     public string? ClsLoss { get; init; }
 
+    /// <summary>The fewest grid points a YOLO object is given (<c>--min-points</c>); null: 1 (the default, and runs before the choice existed).</summary>
+    public int? MinPoints { get; init; }
+
     /// <summary>Whether val mAP and <c>best.ckpt</c> are of the weights' moving average (<c>--ema</c>); null: not.</summary>
     public bool? Ema { get; init; }
 
@@ -89,6 +92,7 @@ internal sealed record RunInfo
         Detail = o.Detail is > 0 ? o.Detail : null,
         Balance = o.Balance == TrainingOptions.BalancePoints ? null : o.Balance,
         ClsLoss = o.ClassLoss == TrainingOptions.ClassLossBce ? null : o.ClassLoss,
+        MinPoints = o.MinPoints == 1 ? null : o.MinPoints,
         Ema = o.Ema ? true : null,
         Epochs = o.Epochs,
         Batch = o.BatchSize,

@@ -53,6 +53,7 @@ internal sealed class Trainer
         if (detector is YoloTrainableDetector yolo)
         {
             yolo.Focal = _o.ClassLoss == TrainingOptions.ClassLossFocal;
+            yolo.MinPoints = _o.MinPoints;
         }
 
         var net = detector.Module;

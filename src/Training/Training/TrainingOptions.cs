@@ -79,6 +79,12 @@ internal sealed record TrainingOptions
     /// <summary>The YOLO's class loss: a key of <see cref="ClassLossChoices"/>.</summary>
     public string ClassLoss { get; init; } = ClassLossBce;
 
+    /// <summary>The most <see cref="MinPoints"/>.</summary>
+    public const int MaxMinPoints = 4;
+
+    /// <summary>The fewest grid points a YOLO object is given (<see cref="YoloLoss.MinPoints"/>; <c>--min-points</c>).</summary>
+    public int MinPoints { get; init; } = 1;
+
     /// <summary>Validate, keep and export a moving average of the weights (<see cref="WeightAverage"/>; <c>--ema</c>).</summary>
     public bool Ema { get; init; }
 

@@ -8,7 +8,7 @@ namespace Lookout.Training.Training;
 /// Loss of <see cref="YoloShapesNet"/>. Assignment (on the CPU, per image) is centre sampling as in
 /// FCOS: a grid point is positive for an object when it lies inside the box, within 2.5 strides of its
 /// centre, on a level whose size range fits the object; the smallest such object wins, and an object
-/// that got no point takes the nearest one. Classification is BCE (or focal: <see cref="Focal"/>) (1 for a positive's class, 0
+/// that got fewer than <see cref="MinPoints"/> (default one) takes the nearest free ones. Classification is BCE (or focal: <see cref="Focal"/>) (1 for a positive's class, 0
 /// elsewhere) summed over points and divided by the number of positives; the box term is 1 − GIoU
 /// over positives; a positive's terms are weighted by its object's point count as
 /// <see cref="BalancePower"/> says. Points on difficult objects are ignored. (An IoU-aware target, the
@@ -50,6 +50,14 @@ internal sealed class YoloLoss
     /// taken for another class, distractors — much), with the box term weighed 1 as FCOS does instead of 2.5.
     /// </summary>
     public bool Focal { get; set; }
+
+    /// <summary>
+    /// The fewest grid points an object is given (<c>--min-points</c>, 1 to 4, default 1): one with fewer inside its
+    /// box also takes the nearest free points of its level within one stride of its centre on both axes — of the
+    /// four around the centre — as YOLOv5 gives each object neighbouring cells (the first point at any distance).
+    /// An object under two strides has one to four points inside; more positives train its class more often.
+    /// </summary>
+    public int MinPoints { get; set; } = 1;
 
     /// <summary>The loss of a batch of inputs of side <paramref name="size"/>.</summary>
     public (Tensor Total, Tensor Cls, Tensor Box) Compute(Tensor distances, Tensor logits, IReadOnlyList<TrainingSample> samples, int size)
@@ -172,7 +180,7 @@ internal sealed class YoloLoss
         Array.Fill(assigned, -1);
         var areas = new float[n];
         var objects = sample.Classes.Length;
-        var hasPoint = new bool[objects];
+        var points = new int[objects];
         for (var i = 0; i < n; i++)
         {
             float ax = centers[2 * i], ay = centers[2 * i + 1], s = strides[i];
@@ -199,39 +207,52 @@ internal sealed class YoloLoss
 
             if (assigned[i] >= 0)
             {
-                hasPoint[assigned[i]] = true;
+                points[assigned[i]]++;
             }
         }
 
         for (var g = 0; g < objects; g++)
         {
-            if (hasPoint[g])
+            if (points[g] >= MinPoints)
             {
                 continue;
             }
 
+            // Too few points inside: the nearest free ones of a fitting level, the first whatever its distance, the
+            // rest (up to MinPoints) within one stride of the centre on both axes.
             float x1 = sample.Boxes[4 * g], y1 = sample.Boxes[4 * g + 1], x2 = sample.Boxes[4 * g + 2], y2 = sample.Boxes[4 * g + 3];
             float cx = (x1 + x2) / 2, cy = (y1 + y2) / 2, extent = Math.Max(x2 - x1, y2 - y1);
-            var best = -1;
-            var bestDistance = float.MaxValue;
-            for (var i = 0; i < n; i++)
+            while (points[g] < MinPoints)
             {
-                if (!LevelFits(extent, strides[i]) || assigned[i] >= 0)
+                var best = -1;
+                var bestDistance = float.MaxValue;
+                for (var i = 0; i < n; i++)
                 {
-                    continue;
+                    if (!LevelFits(extent, strides[i]) || assigned[i] >= 0)
+                    {
+                        continue;
+                    }
+
+                    float dx = MathF.Abs(centers[2 * i] - cx), dy = MathF.Abs(centers[2 * i + 1] - cy);
+                    if (points[g] > 0 && (dx > strides[i] || dy > strides[i]))
+                    {
+                        continue;
+                    }
+
+                    if (dx + dy < bestDistance)
+                    {
+                        bestDistance = dx + dy;
+                        best = i;
+                    }
                 }
 
-                var distance = MathF.Abs(centers[2 * i] - cx) + MathF.Abs(centers[2 * i + 1] - cy);
-                if (distance < bestDistance)
+                if (best < 0)
                 {
-                    bestDistance = distance;
-                    best = i;
+                    break;
                 }
-            }
 
-            if (best >= 0)
-            {
                 assigned[best] = g;
+                points[g]++;
             }
         }
 

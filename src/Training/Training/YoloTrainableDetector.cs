@@ -39,6 +39,13 @@ internal sealed class YoloTrainableDetector : ITrainableDetector
         set => _loss.Focal = value;
     }
 
+    /// <summary>The fewest grid points an object is given (<see cref="YoloLoss.MinPoints"/>; <c>--min-points</c>).</summary>
+    public int MinPoints
+    {
+        get => _loss.MinPoints;
+        set => _loss.MinPoints = value;
+    }
+
     public BackboneShape Shape => _net.Shape;
 
     public string Arch => DetectorArch.Yolo;

@@ -44,6 +44,25 @@ public sealed class YoloLossTests
         Assert.Equal(0.5f, grad[0, 1, 10].item<float>(), 5);
     }
 
+    [Theory]
+    [InlineData(1, new[] { 9 })]
+    [InlineData(3, new[] { 1, 8, 9 })]
+    [InlineData(4, new[] { 0, 1, 8, 9 })]
+    public void Assign_MinPoints_SmallObjectTakesTheNearestPointsWithinAStride(int minPoints, int[] expected)
+    {
+        TorchRuntime.Initialize();
+        using var net = new YoloShapesNet(classes: 2, width: 4, inputSize: 64);
+        var loss = new YoloLoss(net) { MinPoints = minPoints };
+        // A 12-px object centred at (11, 11): inside it only the stride-8 point (12, 12), index 9. Within one stride of
+        // its centre on both axes also (12, 4) and (4, 12), 8 away (ties go to the lower index: 1, then 8), and (4, 4),
+        // 14 away; (20, 12) is nearer, 10 away, but 9 from the centre across.
+        var sample = new TrainingSample([], [5, 5, 17, 17], [1], [false]);
+
+        var assigned = loss.Assign(sample, 64);
+
+        Assert.Equal(expected, assigned.Select((g, i) => (g, i)).Where(p => p.g == 0).Select(p => p.i).ToArray());
+    }
+
     [Fact]
     public void Compute_BalanceObjects_LoneTinyObjectsPointWeighsAsMuchAsABigObjectsPoints()
     {
