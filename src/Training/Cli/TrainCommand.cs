@@ -13,7 +13,7 @@ internal static class TrainCommand
 {
     public const string Usage =
         "lookout-train train --data VOC_DIR --out RUN_DIR [--arch yolo|ssd] [--epochs 60] [--batch 16] [--lr 0.002] [--imgsz 320] [--crop N] [--width 16]\n" +
-        "                    [--balance points|sqrt|objects] [--ema] [--cls-loss bce|focal] [--min-points 1]\n" +
+        "                    [--balance points|sqrt|objects] [--ema] [--cls-loss bce|focal] [--min-points 1] [--min-priors 1]\n" +
         "                    [--stem conv|patch2|patch] [--channels C4,C8,C16,C32,HEAD] [--stride4-blocks 1] [--neck none|fpn] [--detail 0]\n" +
         "                    [--seed 1] [--patience 12] [--max-steps N] [--val-images N] [--resume RUN_DIR] [--init CKPT --freeze backbone]\n" +
         "lookout-train export --checkpoint CKPT --out MODEL.onnx [--arch yolo|ssd] [--imgsz 320|WxH] [--width 16] [--stem conv|patch2|patch]\n" +
@@ -62,13 +62,19 @@ internal static class TrainCommand
             Ema = args.Flag("ema") || resumed?.Ema == true,
             ClassLoss = args.String("cls-loss") ?? resumed?.ClsLoss ?? TrainingOptions.ClassLossBce,
             MinPoints = args.Int("min-points", resumed?.MinPoints ?? 1, 1, TrainingOptions.MaxMinPoints),
+            MinPriors = args.Int("min-priors", resumed?.MinPriors ?? 1, 1, TrainingOptions.MaxMinPriors),
         };
         args.EnsureAllUsed();
         CheckBalance(options.Balance);
         CheckClassLoss(arch, options.ClassLoss);
         if (options.MinPoints != 1 && arch != DetectorArch.Yolo)
         {
-            throw new UsageException("--min-points is a YOLO option; the SSD matches priors by IoU.");
+            throw new UsageException("--min-points is a YOLO option; the SSD's is --min-priors.");
+        }
+
+        if (options.MinPriors != 1 && arch != DetectorArch.Ssd)
+        {
+            throw new UsageException("--min-priors is an SSD option; the YOLO's is --min-points.");
         }
 
         CheckShape(options.Width, options.Stem, options.Channels, options.Stride4Blocks, options.Neck, options.Detail);

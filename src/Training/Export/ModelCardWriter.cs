@@ -129,6 +129,11 @@ internal static class ModelCardWriter
                 facts["min_points"] = minPoints;
             }
 
+            if (info.MinPriors is { } minPriors)
+            {
+                facts["min_priors"] = minPriors;
+            }
+
             if (info.Ema == true)
             {
                 facts["ema"] = true;

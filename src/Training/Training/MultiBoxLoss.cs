@@ -57,6 +57,14 @@ internal sealed class MultiBoxLoss
     /// </summary>
     public float BalancePower { get; set; }
 
+    /// <summary>
+    /// The fewest priors an object is matched to (<c>--min-priors</c>, default 1, its best): one with fewer at IoU
+    /// ≥ 0.5 also takes its next best free priors, as long as they overlap it. A prior that fits a small object
+    /// well is rare (the smallest default boxes are about its size, and the grid is coarse next to it), so such
+    /// objects otherwise train their class on one prior.
+    /// </summary>
+    public int MinPriors { get; set; } = 1;
+
     /// <summary>Offsets [B, N, 4] and logits [B, N, 1 + C] of square inputs of the network's input side against the samples' objects (input pixels).</summary>
     public (Tensor Total, Tensor Cls, Tensor Box) Compute(Tensor offsets, Tensor logits, IReadOnlyList<TrainingSample> samples) =>
         Compute(offsets, logits, samples, _inputSize);
@@ -82,7 +90,7 @@ internal sealed class MultiBoxLoss
         {
             var sample = samples[b];
             var boxes = Normalize(sample.Boxes, side);
-            var matched = Match(corners, boxes, PositiveIou);
+            var matched = Match(corners, boxes, PositiveIou, MinPriors);
             for (var i = 0; i < n; i++)
             {
                 var g = matched[i];
@@ -175,9 +183,10 @@ internal sealed class MultiBoxLoss
     /// For each prior (corner form, [N × 4]), the index of the object (corner form, [G × 4]) it is matched
     /// to, or −1. Each object first takes its best prior (objects in order, a later one taking a prior wins
     /// it); every other prior goes to the object it overlaps most when that IoU is at least
-    /// <paramref name="threshold"/>.
+    /// <paramref name="threshold"/>. Then an object with fewer than <paramref name="minPriors"/> takes its next
+    /// best priors that no object has and that overlap it, best first, up to that many.
     /// </summary>
-    internal static int[] Match(ReadOnlySpan<float> priorCorners, ReadOnlySpan<float> objects, float threshold)
+    internal static int[] Match(ReadOnlySpan<float> priorCorners, ReadOnlySpan<float> objects, float threshold, int minPriors = 1)
     {
         var n = priorCorners.Length / 4;
         var objectCount = objects.Length / 4;
@@ -222,7 +231,71 @@ internal sealed class MultiBoxLoss
             matched[bestPrior[g]] = g;
         }
 
+        if (minPriors > 1)
+        {
+            TopUp(priorCorners, objects, matched, minPriors);
+        }
+
         return matched;
+    }
+
+    /// <summary>Gives each object with fewer than <paramref name="minPriors"/> matched priors its best free overlapping ones.</summary>
+    private static void TopUp(ReadOnlySpan<float> priorCorners, ReadOnlySpan<float> objects, int[] matched, int minPriors)
+    {
+        var n = matched.Length;
+        var objectCount = objects.Length / 4;
+        var counts = new int[objectCount];
+        foreach (var g in matched)
+        {
+            if (g >= 0)
+            {
+                counts[g]++;
+            }
+        }
+
+        var bestIous = new float[minPriors];
+        var bestIndex = new int[minPriors];
+        for (var g = 0; g < objectCount; g++)
+        {
+            var wanted = minPriors - counts[g];
+            if (wanted <= 0)
+            {
+                continue;
+            }
+
+            // The `wanted` best free priors, kept sorted by IoU, highest first.
+            var found = 0;
+            var box = objects.Slice(4 * g, 4);
+            for (var i = 0; i < n; i++)
+            {
+                if (matched[i] >= 0)
+                {
+                    continue;
+                }
+
+                var iou = SsdPriors.Iou(priorCorners.Slice(4 * i, 4), box);
+                if (iou <= 0 || (found == wanted && iou <= bestIous[found - 1]))
+                {
+                    continue;
+                }
+
+                var at = found < wanted ? found++ : found - 1;
+                while (at > 0 && bestIous[at - 1] < iou)
+                {
+                    bestIous[at] = bestIous[at - 1];
+                    bestIndex[at] = bestIndex[at - 1];
+                    at--;
+                }
+
+                bestIous[at] = iou;
+                bestIndex[at] = i;
+            }
+
+            for (var k = 0; k < found; k++)
+            {
+                matched[bestIndex[k]] = g;
+            }
+        }
     }
 
     /// <summary>

@@ -58,6 +58,9 @@ internal sealed record RunInfo
     /// <summary>The fewest grid points a YOLO object is given (<c>--min-points</c>); null: 1 (the default, and runs before the choice existed).</summary>
     public int? MinPoints { get; init; }
 
+    /// <summary>The fewest priors an SSD object is matched to (<c>--min-priors</c>); null: 1 (the default, and runs before the choice existed).</summary>
+    public int? MinPriors { get; init; }
+
     /// <summary>Whether val mAP and <c>best.ckpt</c> are of the weights' moving average (<c>--ema</c>); null: not.</summary>
     public bool? Ema { get; init; }
 
@@ -93,6 +96,7 @@ internal sealed record RunInfo
         Balance = o.Balance == TrainingOptions.BalancePoints ? null : o.Balance,
         ClsLoss = o.ClassLoss == TrainingOptions.ClassLossBce ? null : o.ClassLoss,
         MinPoints = o.MinPoints == 1 ? null : o.MinPoints,
+        MinPriors = o.MinPriors == 1 ? null : o.MinPriors,
         Ema = o.Ema ? true : null,
         Epochs = o.Epochs,
         Batch = o.BatchSize,

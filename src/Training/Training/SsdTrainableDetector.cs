@@ -32,6 +32,13 @@ internal sealed class SsdTrainableDetector : ITrainableDetector
         set => _loss.BalancePower = value;
     }
 
+    /// <summary>The fewest priors an object is matched to (<see cref="MultiBoxLoss.MinPriors"/>; <c>--min-priors</c>).</summary>
+    public int MinPriors
+    {
+        get => _loss.MinPriors;
+        set => _loss.MinPriors = value;
+    }
+
     public BackboneShape Shape => _net.Shape;
 
     public string Arch => DetectorArch.Ssd;

@@ -55,6 +55,10 @@ internal sealed class Trainer
             yolo.Focal = _o.ClassLoss == TrainingOptions.ClassLossFocal;
             yolo.MinPoints = _o.MinPoints;
         }
+        else if (detector is SsdTrainableDetector ssd)
+        {
+            ssd.MinPriors = _o.MinPriors;
+        }
 
         var net = detector.Module;
         var records = new List<EpochRecord>();

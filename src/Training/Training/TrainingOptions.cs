@@ -85,6 +85,12 @@ internal sealed record TrainingOptions
     /// <summary>The fewest grid points a YOLO object is given (<see cref="YoloLoss.MinPoints"/>; <c>--min-points</c>).</summary>
     public int MinPoints { get; init; } = 1;
 
+    /// <summary>The most <see cref="MinPriors"/>.</summary>
+    public const int MaxMinPriors = 16;
+
+    /// <summary>The fewest priors an SSD object is matched to (<see cref="MultiBoxLoss.MinPriors"/>; <c>--min-priors</c>).</summary>
+    public int MinPriors { get; init; } = 1;
+
     /// <summary>Validate, keep and export a moving average of the weights (<see cref="WeightAverage"/>; <c>--ema</c>).</summary>
     public bool Ema { get; init; }
 

@@ -105,6 +105,8 @@ public sealed class CropTrainingTests : IDisposable
     [InlineData("--arch ssd --cls-loss focal", "--cls-loss focal is a YOLO option")]
     [InlineData("--min-points 5", "--min-points '5' must be a whole number from 1 to 4")]
     [InlineData("--arch ssd --min-points 4", "--min-points is a YOLO option")]
+    [InlineData("--min-priors 4", "--min-priors is an SSD option")]
+    [InlineData("--arch ssd --min-priors 0", "--min-priors '0' must be a whole number from 1 to 16")]
     public void Train_BadCropOrBalance_UsageErrorNamingIt(string options, string expected)
     {
         string[] args = ["--data", Path.Combine(_root, "none"), "--out", Path.Combine(_root, "run"), .. options.Split(' ')];

@@ -45,6 +45,23 @@ public sealed class MultiBoxLossTests
         Assert.Equal([0, -1, -1, -1, 1], matched);
     }
 
+    [Theory]
+    [InlineData(1, new[] { 0, -1, -1, -1, 1 })]
+    [InlineData(3, new[] { 0, 1, 1, -1, 1 })]
+    public void Match_MinPriors_SmallObjectTakesItsNextBestFreeOverlappingPriors(int minPriors, int[] expected)
+    {
+        float[] objects =
+        [
+            0f, 0f, 0.5f, 0.5f,         // equals prior 0; no other prior overlaps it but prior 4, taken by the next
+            0.45f, 0.45f, 0.55f, 0.55f, // small, on the quadrants' corner: best prior 4 (IoU 0.04), each quadrant 0.0097
+        ];
+
+        // With three wanted, the small object also takes the free quadrants 1 and 2 (tied with 3: the first found stay).
+        var matched = MultiBoxLoss.Match(Corners, objects, MultiBoxLoss.PositiveIou, minPriors);
+
+        Assert.Equal(expected, matched);
+    }
+
     [Fact]
     public void Match_NoObjects_AllNegative() =>
         Assert.All(MultiBoxLoss.Match(Corners, [], 0.5f), m => Assert.Equal(-1, m));
