@@ -35,7 +35,7 @@ start=$(date +%s)
   --val-images 300 --seed "$seed" --balance sqrt --ema --stem patch2 --detail 16
 mid=$(date +%s)
 "${train[@]}" train --arch ssd --data "$data" --out "$out/ssd" --imgsz 448 --crop 256 --init "$out/backbone/best.ckpt" \
-  --epochs "$ssd_epochs" --lr 0.003 --val-images 300 --seed "$seed" --balance sqrt --ema --stem patch2 --detail 16 --min-priors 4
+  --epochs "$ssd_epochs" --lr 0.003 --val-images 300 --seed "$seed" --balance sqrt --ema --stem patch2 --detail 16 --min-priors 8
 end=$(date +%s)
 
 awk -v a="$start" -v b="$mid" -v c="$end" 'BEGIN { printf "train-ssd.sh: backbone (YOLO) %.1f min, SSD %.1f min, total %.1f min\n", (b - a) / 60, (c - b) / 60, (c - a) / 60 }'
