@@ -6,7 +6,8 @@ namespace Lookout.Training.Training;
 /// <summary>
 /// The SSD MultiBox loss. Matching (on the CPU, per image): each ground-truth object takes the prior that
 /// overlaps it most, and every other prior with IoU ≥ 0.5 to some object is a positive for the object it
-/// overlaps most; priors matched to a difficult object are ignored. Classification is softmax cross-entropy
+/// overlaps most, and an object with fewer than <see cref="MinPriors"/> takes its next best free overlapping
+/// ones; priors matched to a difficult object are ignored. Classification is softmax cross-entropy
 /// over the positives (their class) and the hardest negatives (background), three negatives per positive,
 /// ranked by their background loss; the box term is smooth L1 between the predicted and the
 /// variance-encoded target offsets of the positives. Both are summed and divided by the number of positives.
