@@ -15,10 +15,10 @@ internal static class TrainCommand
         "lookout-train train --data VOC_DIR --out RUN_DIR [--arch yolo|ssd] [--epochs 60] [--batch 16] [--lr 0.002] [--imgsz 320] [--crop N] [--width 16]\n" +
         "                    [--balance points|sqrt|objects] [--ema] [--cls-loss bce|focal] [--min-points 1] [--min-priors 1]\n" +
         "                    [--stem conv|patch2|patch] [--channels C4,C8,C16,C32,HEAD] [--stride4-blocks 1] [--neck none|fpn] [--detail 0]\n" +
-        "                    [--seed 1] [--patience 12] [--max-steps N] [--val-images N] [--resume RUN_DIR] [--init CKPT --freeze backbone]\n" +
+        "                    [--detail-from 4|2] [--seed 1] [--patience 12] [--max-steps N] [--val-images N] [--resume RUN_DIR] [--init CKPT --freeze backbone]\n" +
         "lookout-train export --checkpoint CKPT --out MODEL.onnx [--arch yolo|ssd] [--imgsz 320|WxH] [--width 16] [--stem conv|patch2|patch]\n" +
-        "                    [--channels C4,C8,C16,C32,HEAD] [--stride4-blocks 1] [--neck none|fpn] [--detail 0] [--labels FILE] [--score 0.25] [--iou 0.45]\n" +
-        "                    (arch, imgsz, width, stem, channels, stride-4 blocks, neck and detail default to the run's run.json beside the checkpoint, else yolo, 320, 16, conv, proportional to width, none)";
+        "                    [--channels C4,C8,C16,C32,HEAD] [--stride4-blocks 1] [--neck none|fpn] [--detail 0] [--detail-from 4|2] [--labels FILE] [--score 0.25] [--iou 0.45]\n" +
+        "                    (arch, imgsz, width, stem, channels, stride-4 blocks, neck and detail (and its source) default to the run's run.json beside the checkpoint, else yolo, 320, 16, conv, proportional to width, none)";
 
     /// <summary>The switches <c>train</c> takes (no value after them).</summary>
     public static IReadOnlySet<string> TrainFlags { get; } = new HashSet<string>(StringComparer.Ordinal) { "ema" };
@@ -51,6 +51,7 @@ internal static class TrainCommand
             Stride4Blocks = Stride4Blocks(args) ?? resumed?.Stride4Blocks,
             Neck = args.String("neck") ?? resumed?.Neck,
             Detail = Detail(args) ?? resumed?.Detail,
+            DetailFrom = DetailFrom(args) ?? resumed?.DetailFrom,
             Seed = args.Int("seed", 1),
             Patience = args.Int("patience", 12, 1, 10_000),
             MaxSteps = args.Int("max-steps", 0, 0, int.MaxValue),
@@ -77,7 +78,7 @@ internal static class TrainCommand
             throw new UsageException("--min-priors is an SSD option; the YOLO's is --min-points.");
         }
 
-        CheckShape(options.Width, options.Stem, options.Channels, options.Stride4Blocks, options.Neck, options.Detail);
+        CheckShape(options.Width, options.Stem, options.Channels, options.Stride4Blocks, options.Neck, options.Detail, options.DetailFrom);
         CheckInputSize(arch, options.InputSize);
         CheckCrop(arch, options);
         new Trainer(options, output).Run();
@@ -92,7 +93,7 @@ internal static class TrainCommand
         var arch = Arch(args) ?? run?.Arch ?? DetectorArch.Yolo;
         var (inputWidth, inputHeight) = ExportInput(args.String("imgsz"), run?.Imgsz ?? 320);
         var width = args.Int("width", run?.Width ?? 16, 4, 128);
-        var shape = CheckShape(width, args.String("stem") ?? run?.Stem, Channels(args) ?? run?.Channels, Stride4Blocks(args) ?? run?.Stride4Blocks, args.String("neck") ?? run?.Neck, Detail(args) ?? run?.Detail);
+        var shape = CheckShape(width, args.String("stem") ?? run?.Stem, Channels(args) ?? run?.Channels, Stride4Blocks(args) ?? run?.Stride4Blocks, args.String("neck") ?? run?.Neck, Detail(args) ?? run?.Detail, DetailFrom(args) ?? run?.DetailFrom);
         var labelsFile = args.String("labels");
         var score = (float)args.Double("score", ModelCardWriter.ScoreThreshold, 0, 1);
         var iou = (float)args.Double("iou", ModelCardWriter.IouThreshold, 0.01, 1);
@@ -177,12 +178,33 @@ internal static class TrainCommand
     private static int? Detail(Arguments args) =>
         args.String("detail") is null ? null : args.Int("detail", 0, 0, Models.BackboneShape.MaxDetail);
 
+    private static int? DetailFrom(Arguments args)
+    {
+        if (args.String("detail-from") is null)
+        {
+            return null;
+        }
+
+        var from = args.Int("detail-from", 4, 2, 4);
+        return from is 2 or 4 ? from : throw new UsageException($"--detail-from '{from}' must be 2 (the stem's output) or 4 (the stride-4 features).");
+    }
+
     /// <summary>"a or b", "a, b or c".</summary>
     private static string Choices(IReadOnlyList<string> choices) =>
         choices.Count == 1 ? choices[0] : $"{string.Join(", ", choices.Take(choices.Count - 1))} or {choices[^1]}";
 
-    private static Models.BackboneShape CheckShape(int width, string? stem, IReadOnlyList<int>? channels, int? stride4Blocks, string? neck, int? detail)
+    private static Models.BackboneShape CheckShape(int width, string? stem, IReadOnlyList<int>? channels, int? stride4Blocks, string? neck, int? detail, int? detailFrom)
     {
+        if (detailFrom == 2 && stem == Models.BackboneShape.PatchStem)
+        {
+            throw new UsageException("--detail-from 2 needs a stem with a stride-2 output (conv or patch2); the patch stem starts at stride 4.");
+        }
+
+        if (detailFrom is not null && detail is null or 0)
+        {
+            throw new UsageException("--detail-from names where the detail reads; give --detail N too.");
+        }
+
         if (neck is not null && !Models.BackboneShape.Necks.Contains(neck))
         {
             throw new UsageException($"--neck '{neck}' must be {Choices(Models.BackboneShape.Necks)}.");
@@ -193,7 +215,7 @@ internal static class TrainCommand
             throw new UsageException($"--stem '{stem}' must be {Choices(Models.BackboneShape.Stems)}.");
         }
 
-        return Models.BackboneShape.Create(width, stem, channels, stride4Blocks, neck, detail);
+        return Models.BackboneShape.Create(width, stem, channels, stride4Blocks, neck, detail, detailFrom);
     }
 
     /// <summary><c>--imgsz N</c> (a square) or <c>--imgsz WxH</c>; absent, <paramref name="fallback"/> square.</summary>

@@ -18,7 +18,7 @@ namespace Lookout.Training.Models;
 /// channels, set beside the stride-8 features the stride-8 head (the SSD's first head) reads: the head that names the small objects
 /// then sees the stride-4 detail that the stride-8 stage's strided depthwise convolution samples away.
 /// </remarks>
-internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int C8, int C16, int C32, int Head, int Stride4Blocks = 1, string Neck = BackboneShape.NoNeck, int Detail = 0)
+internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int C8, int C16, int C32, int Head, int Stride4Blocks = 1, string Neck = BackboneShape.NoNeck, int Detail = 0, int DetailFrom = 4)
 {
     /// <summary>The most <see cref="Detail"/> channels.</summary>
     public const int MaxDetail = 256;
@@ -49,9 +49,24 @@ internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int 
     /// <paramref name="stride4Blocks"/> stride-1 blocks at stride 4 in place of one.
     /// </summary>
     /// <exception cref="ArgumentException">An unknown stem, not five channel counts from 4 to 1024, or a block or detail count out of range.</exception>
-    public static BackboneShape Create(int width, string? stem, IReadOnlyList<int>? channels, int? stride4Blocks = null, string? neck = null, int? detail = null)
+    public static BackboneShape Create(int width, string? stem, IReadOnlyList<int>? channels, int? stride4Blocks = null, string? neck = null, int? detail = null, int? detailFrom = null)
     {
         var shape = FromWidth(width);
+        if (detailFrom is { } from)
+        {
+            if (from is not (2 or 4))
+            {
+                throw new ArgumentException($"the detail's source stride {from} must be 2 or 4.", nameof(detailFrom));
+            }
+
+            if (from == 2 && stem == PatchStem)
+            {
+                throw new ArgumentException("the detail cannot come from stride 2 with the patch stem, which starts at stride 4.", nameof(detailFrom));
+            }
+
+            shape = shape with { DetailFrom = from };
+        }
+
         if (detail is { } d)
         {
             if (d < 0 || d > MaxDetail)
@@ -111,7 +126,7 @@ internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int 
     /// <summary>For the model card: the stem and the channels per stride.</summary>
     public string Describe() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Stem switch { PatchStem => "4x4 stride-4 patch stem", Patch2Stem => $"2x2 stride-2 patch stem of {StemChannels} and a stride-2 block", _ => $"3x3 stride-2 stem of {StemChannels} and a stride-2 block" }}, {Stride4Blocks} stride-1 block{(Stride4Blocks == 1 ? "" : "s")} at stride 4, channels {C4}/{C8}/{C16}/{C32} at strides 4/8/16/32, {(HasFpn ? "top-down FPN neck, " : "")}{(Detail > 0 ? $"stride-4 detail of {Detail} beside the stride-8 head's input, " : "")}heads {Head}");
+        $"{Stem switch { PatchStem => "4x4 stride-4 patch stem", Patch2Stem => $"2x2 stride-2 patch stem of {StemChannels} and a stride-2 block", _ => $"3x3 stride-2 stem of {StemChannels} and a stride-2 block" }}, {Stride4Blocks} stride-1 block{(Stride4Blocks == 1 ? "" : "s")} at stride 4, channels {C4}/{C8}/{C16}/{C32} at strides 4/8/16/32, {(HasFpn ? "top-down FPN neck, " : "")}{(Detail > 0 ? $"stride-{DetailFrom} detail of {Detail} beside the stride-8 head's input, " : "")}heads {Head}");
 
     /// <summary>
     /// The stem and stages 2 (stride 4) to 5 (stride 32). Module names are the same for both stems where the
@@ -119,6 +134,14 @@ internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int 
     /// of either network. Stage 2 is the <c>conv</c> stem's stride-2 block (<c>s2a</c>), if any, and then
     /// <see cref="Stride4Blocks"/> stride-1 blocks.
     /// </summary>
+    /// <summary>
+    /// The detail beside the stride-8 head's input (null without one): a convolution of the stride-4 features
+    /// (2×2, stride 2) or of the stem's stride-2 output (4×4, stride 4), which sees every position of its source.
+    /// </summary>
+    public ConvBnAct? BuildDetail() => Detail <= 0 ? null
+        : DetailFrom == 2 ? new ConvBnAct("detail", StemChannels, Detail, 4, 4)
+        : new ConvBnAct("detail", C4, Detail, 2, 2);
+
     public (ConvBnAct Stem, ModuleList<DepthwiseSeparable> Stage2, ModuleList<DepthwiseSeparable> Stage3, ModuleList<DepthwiseSeparable> Stage4, ModuleList<DepthwiseSeparable> Stage5) Build()
     {
         var stem = Stem switch

@@ -61,7 +61,7 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
         Shape = shape;
         (stem, stage2, stage3, stage4, stage5) = shape.Build();
         neck = shape.HasFpn ? new TopDownNeck(shape) : null;
-        detail = shape.Detail > 0 ? new ConvBnAct("detail", shape.C4, shape.Detail, 2, 2) : null;
+        detail = shape.BuildDetail();
         stage6 = new ModuleList<DepthwiseSeparable>(new DepthwiseSeparable("s6a", shape.C32, shape.C32, 2));
         int[] levelChannels = [shape.C8 + shape.Detail, shape.C16, shape.C32, shape.C32];
         ssdHeads = new ModuleList<DepthwiseSeparable>([.. levelChannels.Select((c, i) => new DepthwiseSeparable($"ssd_head{i}", c, shape.Head, 1))]);
@@ -135,8 +135,8 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
     /// <summary>Raw outputs: variance-encoded offsets [B, N, 4] and class logits [B, N, 1 + C] (background first).</summary>
     public override (Tensor Offsets, Tensor Logits) forward(Tensor input)
     {
-        var x = stem.forward(input);
-        x = Blocks.Forward(stage2, x);
+        var s2 = stem.forward(input);
+        var x = Blocks.Forward(stage2, s2);
         var p3 = Blocks.Forward(stage3, x);
         var p4 = Blocks.Forward(stage4, p3);
         var p5 = Blocks.Forward(stage5, p4);
@@ -147,7 +147,7 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
 
         if (detail is not null)
         {
-            p3 = cat([p3, detail.forward(x)], 1);
+            p3 = cat([p3, detail.forward(Shape.DetailFrom == 2 ? s2 : x)], 1);
         }
 
         var p6 = Blocks.Forward(stage6, p5);
@@ -189,8 +189,8 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
         var priors = SsdPriors.Generate(width, height, InputSize, Levels);
         var n = priors.Length / 4;
         g.Input("images", 1, 3, height, width);
-        var x = stem.Emit(g, "images");
-        x = Blocks.Emit(g, stage2, x);
+        var s2 = stem.Emit(g, "images");
+        var x = Blocks.Emit(g, stage2, s2);
         var p3 = Blocks.Emit(g, stage3, x);
         var p4 = Blocks.Emit(g, stage4, p3);
         var p5 = Blocks.Emit(g, stage5, p4);
@@ -201,7 +201,7 @@ internal sealed class SsdShapesNet : nn.Module<Tensor, (Tensor Offsets, Tensor L
 
         if (detail is not null)
         {
-            p3 = g.Node("Concat", [p3, detail.Emit(g, x)], OnnxGraphBuilder.Int("axis", 1));
+            p3 = g.Node("Concat", [p3, detail.Emit(g, Shape.DetailFrom == 2 ? s2 : x)], OnnxGraphBuilder.Int("axis", 1));
         }
 
         var p6 = Blocks.Emit(g, stage6, p5);

@@ -42,7 +42,7 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
         Shape = shape;
         (stem, stage2, stage3, stage4, stage5) = shape.Build();
         neck = shape.HasFpn ? new TopDownNeck(shape) : null;
-        detail = shape.Detail > 0 ? new ConvBnAct("detail", shape.C4, shape.Detail, 2, 2) : null;
+        detail = shape.BuildDetail();
         int[] levelChannels = [shape.C8, shape.C16, shape.C32];
         heads = new ModuleList<DepthwiseSeparable>([.. levelChannels.Select((c, i) => new DepthwiseSeparable($"head{i}", i == 0 ? c + shape.Detail : c, shape.Head, 1))]);
         boxOut = new ModuleList<Conv2d>([.. levelChannels.Select(_ => nn.Conv2d(shape.Head, 4, 1))]);
@@ -119,8 +119,8 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
     /// <summary>Raw outputs: side distances in strides (after softplus) [B, 4, N] and class logits [B, C, N].</summary>
     public override (Tensor Distances, Tensor Logits) forward(Tensor input)
     {
-        var x = stem.forward(input);
-        x = Blocks.Forward(stage2, x);
+        var s2 = stem.forward(input);
+        var x = Blocks.Forward(stage2, s2);
         var p3 = Blocks.Forward(stage3, x);
         var p4 = Blocks.Forward(stage4, p3);
         var p5 = Blocks.Forward(stage5, p4);
@@ -131,7 +131,7 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
 
         if (detail is not null)
         {
-            p3 = cat([p3, detail.forward(x)], 1);
+            p3 = cat([p3, detail.forward(Shape.DetailFrom == 2 ? s2 : x)], 1);
         }
 
         Tensor[] levels = [p3, p4, p5];
@@ -171,8 +171,8 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
         var anchors = AnchorsFor(width, height);
         var n = anchors.Strides.Length;
         g.Input("images", 1, 3, height, width);
-        var x = stem.Emit(g, "images");
-        x = Blocks.Emit(g, stage2, x);
+        var s2 = stem.Emit(g, "images");
+        var x = Blocks.Emit(g, stage2, s2);
         var p3 = Blocks.Emit(g, stage3, x);
         var p4 = Blocks.Emit(g, stage4, p3);
         var p5 = Blocks.Emit(g, stage5, p4);
@@ -183,7 +183,7 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
 
         if (detail is not null)
         {
-            p3 = g.Node("Concat", [p3, detail.Emit(g, x)], OnnxGraphBuilder.Int("axis", 1));
+            p3 = g.Node("Concat", [p3, detail.Emit(g, Shape.DetailFrom == 2 ? s2 : x)], OnnxGraphBuilder.Int("axis", 1));
         }
 
         string[] levels = [p3, p4, p5];

@@ -49,6 +49,9 @@ internal sealed record RunInfo
     /// <summary>Channels of the stride-4 detail beside the stride-8 head's input; null: none.</summary>
     public int? Detail { get; init; }
 
+    /// <summary>The stride the detail reads (<c>--detail-from</c>); null: 4 (the default, and runs before the choice existed).</summary>
+    public int? DetailFrom { get; init; }
+
     /// <summary>How the loss weighs objects (<c>--balance</c>); null: by points or priors (the default, and runs before the choice existed).</summary>
     public string? Balance { get; init; }
 
@@ -93,6 +96,7 @@ internal sealed record RunInfo
         Stride4Blocks = o.Stride4Blocks,
         Neck = o.Neck,
         Detail = o.Detail is > 0 ? o.Detail : null,
+        DetailFrom = o.DetailFrom is 2 ? 2 : null,
         Balance = o.Balance == TrainingOptions.BalancePoints ? null : o.Balance,
         ClsLoss = o.ClassLoss == TrainingOptions.ClassLossBce ? null : o.ClassLoss,
         MinPoints = o.MinPoints == 1 ? null : o.MinPoints,

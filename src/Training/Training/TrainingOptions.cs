@@ -50,7 +50,10 @@ internal sealed record TrainingOptions
     /// <summary>Channels of the stride-4 detail beside the stride-8 head's input (null: none).</summary>
     public int? Detail { get; init; }
 
-    public BackboneShape Shape => BackboneShape.Create(Width, Stem, Channels, Stride4Blocks, Neck, Detail);
+    /// <summary>The stride the detail reads, 2 (the stem's output) or 4 (null: 4).</summary>
+    public int? DetailFrom { get; init; }
+
+    public BackboneShape Shape => BackboneShape.Create(Width, Stem, Channels, Stride4Blocks, Neck, Detail, DetailFrom);
 
     public int Seed { get; init; } = 1;
 

@@ -108,6 +108,8 @@ public sealed class ExportCommandTests : IDisposable
     [InlineData("--stride4-blocks", "3", "--stride4-blocks '3' must be a whole number from 0 to 2")]
     [InlineData("--neck", "pan", "--neck 'pan' must be none or fpn")]
     [InlineData("--detail", "300", "--detail '300' must be a whole number from 0 to 256")]
+    [InlineData("--detail-from", "3", "--detail-from '3' must be 2 (the stem's output) or 4")]
+    [InlineData("--detail-from", "2", "--detail-from names where the detail reads; give --detail N too")]
     public void Export_BadStemOrChannels_UsageErrorNamingIt(string option, string value, string expected)
     {
         var checkpoint = SaveCheckpoint(DetectorArch.Yolo);
@@ -119,20 +121,22 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("yolo", "yolov8")]
-    [InlineData("ssd", "ssd")]
-    public void Export_RunWithPatch2StemAndDetail_BuildsThatNetworkFromRunJson(string arch, string layout)
+    [InlineData("yolo", "yolov8", 4)]
+    [InlineData("ssd", "ssd", 4)]
+    [InlineData("yolo", "yolov8", 2)]
+    [InlineData("ssd", "ssd", 2)]
+    public void Export_RunWithPatch2StemAndDetail_BuildsThatNetworkFromRunJson(string arch, string layout, int detailFrom)
     {
         TorchRuntime.Initialize();
-        var run = Path.Combine(_root, arch + "-run");
+        var run = Path.Combine(_root, $"{arch}-{detailFrom}-run");
         Directory.CreateDirectory(run);
-        using (var detector = DetectorArch.Create(arch, 6, BackboneShape.Create(8, "patch2", null, detail: 8), 128))
+        using (var detector = DetectorArch.Create(arch, 6, BackboneShape.Create(8, "patch2", null, detail: 8, detailFrom: detailFrom), 128))
         {
             detector.Module.save(Path.Combine(run, "best.ckpt"));
         }
 
-        new RunInfo { Arch = arch, Imgsz = 128, Width = 8, Stem = "patch2", Detail = 8 }.Write(run);
-        var model = Path.Combine(_root, arch + "-detail.onnx");
+        new RunInfo { Arch = arch, Imgsz = 128, Width = 8, Stem = "patch2", Detail = 8, DetailFrom = detailFrom == 2 ? 2 : null }.Write(run);
+        var model = Path.Combine(_root, $"{arch}-detail{detailFrom}.onnx");
 
         var code = Run("--checkpoint", Path.Combine(run, "best.ckpt"), "--out", model);
 
@@ -141,7 +145,7 @@ public sealed class ExportCommandTests : IDisposable
         Assert.Equal(layout, card.RootElement.GetProperty("layout").GetString());
         var architecture = card.RootElement.GetProperty("architecture").GetString();
         Assert.Contains("2x2 stride-2 patch stem of 8", architecture, StringComparison.Ordinal);
-        Assert.Contains("stride-4 detail of 8 beside the stride-8 head's input", architecture, StringComparison.Ordinal);
+        Assert.Contains($"stride-{detailFrom} detail of 8 beside the stride-8 head's input", architecture, StringComparison.Ordinal);
     }
 
     private static int Run(params string[] args) => TrainCommand.Export(new Arguments(args, new HashSet<string>()), TextWriter.Null);

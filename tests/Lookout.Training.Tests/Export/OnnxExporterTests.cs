@@ -18,12 +18,13 @@ public sealed class OnnxExporterTests : IDisposable
     [InlineData(160, 96, "patch", "none")]
     [InlineData(160, 96, "patch2", "none")]
     [InlineData(160, 96, "patch2", "detail")]
+    [InlineData(160, 96, "conv", "detail2")]
     [InlineData(160, 96, "conv", "fpn")]
     public void Export_YoloNet_OnnxRuntimeMatchesTorchSharpWithin1e4(int width, int height, string stem, string extra)
     {
         TorchRuntime.Initialize();
         random.manual_seed(3);
-        using var net = new YoloShapesNet(6, BackboneShape.Create(8, stem, stem == "patch" ? [16, 24, 40, 48, 16] : null, neck: extra == "fpn" ? "fpn" : null, detail: extra == "detail" ? 8 : null), inputSize: 128);
+        using var net = new YoloShapesNet(6, BackboneShape.Create(8, stem, stem == "patch" ? [16, 24, 40, 48, 16] : null, neck: extra == "fpn" ? "fpn" : null, detail: extra.StartsWith("detail", StringComparison.Ordinal) ? 8 : null, detailFrom: extra == "detail2" ? 2 : null), inputSize: 128);
         // A few training-mode passes move the BatchNorm statistics away from 0/1, so folding is really tested.
         net.train();
         using (no_grad())

@@ -24,12 +24,13 @@ public sealed class SsdExportTests : IDisposable
     [InlineData(192, 128, 2040, "none")]
     [InlineData(192, 128, 2040, "fpn")]
     [InlineData(192, 128, 2040, "patch2+detail")]
+    [InlineData(192, 128, 2040, "patch2+detail2")]
     public void Export_SsdNet_OnnxRuntimeMatchesTorchSharpWithin1e4(int width, int height, int priors, string extra)
     {
         TorchRuntime.Initialize();
         random.manual_seed(4);
-        var shape = extra == "patch2+detail"
-            ? BackboneShape.Create(8, "patch2", null, detail: 8)
+        var shape = extra.StartsWith("patch2+detail", StringComparison.Ordinal)
+            ? BackboneShape.Create(8, "patch2", null, detail: 8, detailFrom: extra.EndsWith('2') ? 2 : null)
             : BackboneShape.Create(8, null, null, neck: extra);
         using var detector = new SsdTrainableDetector(Labels.Length, shape, inputSize: 128);
         var net = detector.Net;

@@ -66,6 +66,37 @@ public sealed class BackboneShapeTests : IDisposable
         Assert.Throws<ArgumentException>(() => BackboneShape.Create(8, null, null, detail: detail));
     }
 
+    [Theory]
+    [InlineData("patch2", 3)]
+    [InlineData("patch2", 8)]
+    [InlineData("patch", 2)]
+    public void Create_DetailFromNotStride2Or4OrPatchStemFrom2_Throws(string stem, int detailFrom)
+    {
+        Assert.Throws<ArgumentException>(() => BackboneShape.Create(8, stem, null, detail: 8, detailFrom: detailFrom));
+    }
+
+    [Fact]
+    public void Forward_DetailFromStride2_ReadsTheStemThroughA4x4Stride4Convolution()
+    {
+        TorchRuntime.Initialize();
+        using var fromFour = new YoloShapesNet(6, BackboneShape.Create(8, "patch2", null, detail: 8), inputSize: 64);
+        using var net = new YoloShapesNet(6, BackboneShape.Create(8, "patch2", null, detail: 8, detailFrom: 2), inputSize: 64);
+        net.eval();
+        using var input = rand(2, 3, 96, 160);
+
+        var (distances, logits) = net.forward(input);
+
+        Assert.Equal([2, 4, 20 * 12 + 10 * 6 + 5 * 3], distances.shape);
+        Assert.Equal([2, 6, 20 * 12 + 10 * 6 + 5 * 3], logits.shape);
+        // 4×4×8 (the stem's 8 channels at width 8) → 8 against 2×2×16 (stride 4) → 8; the head is the same.
+        Assert.Equal(Count(fromFour) - 2 * 2 * 16 * 8 + 4 * 4 * 8 * 8, Count(net));
+        Assert.Contains("stride-2 detail of 8", net.Shape.Describe(), StringComparison.Ordinal);
+        distances.Dispose();
+        logits.Dispose();
+
+        static long Count(YoloShapesNet n) => n.parameters().Sum(p => p.numel());
+    }
+
     [Fact]
     public void Forward_Detail_SameGridPointsAndMoreParametersInTheStride8Head()
     {
