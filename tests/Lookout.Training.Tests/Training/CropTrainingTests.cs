@@ -107,6 +107,8 @@ public sealed class CropTrainingTests : IDisposable
     [InlineData("--arch ssd --min-points 4", "--min-points is a YOLO option")]
     [InlineData("--min-priors 4", "--min-priors is an SSD option")]
     [InlineData("--arch ssd --min-priors 0", "--min-priors '0' must be a whole number from 1 to 16")]
+    [InlineData("--detail-from 2", "give --detail N too")]
+    [InlineData("--stem patch --detail 8 --detail-from 2", "--detail-from 2 needs a stem with a stride-2 output")]
     public void Train_BadCropOrBalance_UsageErrorNamingIt(string options, string expected)
     {
         string[] args = ["--data", Path.Combine(_root, "none"), "--out", Path.Combine(_root, "run"), .. options.Split(' ')];
