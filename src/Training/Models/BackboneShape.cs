@@ -17,6 +17,7 @@ namespace Lookout.Training.Models;
 /// <see cref="Detail"/> adds a 2×2 stride-2 convolution from the stride-4 features to that many
 /// channels, set beside the stride-8 features the stride-8 head (the SSD's first head) reads: the head that names the small objects
 /// then sees the stride-4 detail that the stride-8 stage's strided depthwise convolution samples away.
+/// With <see cref="DetailFrom"/> 2 it is a 4×4 stride-4 convolution of the stem's stride-2 output instead.
 /// </remarks>
 internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int C8, int C16, int C32, int Head, int Stride4Blocks = 1, string Neck = BackboneShape.NoNeck, int Detail = 0, int DetailFrom = 4)
 {
@@ -129,12 +130,6 @@ internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int 
         $"{Stem switch { PatchStem => "4x4 stride-4 patch stem", Patch2Stem => $"2x2 stride-2 patch stem of {StemChannels} and a stride-2 block", _ => $"3x3 stride-2 stem of {StemChannels} and a stride-2 block" }}, {Stride4Blocks} stride-1 block{(Stride4Blocks == 1 ? "" : "s")} at stride 4, channels {C4}/{C8}/{C16}/{C32} at strides 4/8/16/32, {(HasFpn ? "top-down FPN neck, " : "")}{(Detail > 0 ? $"stride-{DetailFrom} detail of {Detail} beside the stride-8 head's input, " : "")}heads {Head}");
 
     /// <summary>
-    /// The stem and stages 2 (stride 4) to 5 (stride 32). Module names are the same for both stems where the
-    /// layers are (<c>stem</c>, <c>s2b</c>, <c>s3a</c> …), so checkpoints of one shape load into the same shape
-    /// of either network. Stage 2 is the <c>conv</c> stem's stride-2 block (<c>s2a</c>), if any, and then
-    /// <see cref="Stride4Blocks"/> stride-1 blocks.
-    /// </summary>
-    /// <summary>
     /// The detail beside the stride-8 head's input (null without one): a convolution of the stride-4 features
     /// (2×2, stride 2) or of the stem's stride-2 output (4×4, stride 4), which sees every position of its source.
     /// </summary>
@@ -142,6 +137,12 @@ internal sealed record BackboneShape(string Stem, int StemChannels, int C4, int 
         : DetailFrom == 2 ? new ConvBnAct("detail", StemChannels, Detail, 4, 4)
         : new ConvBnAct("detail", C4, Detail, 2, 2);
 
+    /// <summary>
+    /// The stem and stages 2 (stride 4) to 5 (stride 32). Module names are the same for both stems where the
+    /// layers are (<c>stem</c>, <c>s2b</c>, <c>s3a</c> …), so checkpoints of one shape load into the same shape
+    /// of either network. Stage 2 is the <c>conv</c> stem's stride-2 block (<c>s2a</c>), if any, and then
+    /// <see cref="Stride4Blocks"/> stride-1 blocks.
+    /// </summary>
     public (ConvBnAct Stem, ModuleList<DepthwiseSeparable> Stage2, ModuleList<DepthwiseSeparable> Stage3, ModuleList<DepthwiseSeparable> Stage4, ModuleList<DepthwiseSeparable> Stage5) Build()
     {
         var stem = Stem switch
