@@ -5,14 +5,14 @@ using OpenCvSharp;
 namespace Lookout.Training.Cli;
 
 /// <summary>
-/// <c>synth --out DIR --count N [--seed S] [--size WxH…] [--split-ratios TRAIN,VAL,TEST]</c> writes a VOC
+/// <c>synth --out DIR --count N [--seed S] [--size WxH…] [--split-ratios TRAIN,VAL,TEST] [--objects MIN-MAX]</c> writes a VOC
 /// dataset; <c>synth --video OUT.mp4 --frames N [--seed S] [--size WxH] [--fps F] [--truth OUT.jsonl]</c>
 /// writes an annotated video.
 /// </summary>
 internal static class SynthCommand
 {
     public const string Usage =
-        "lookout-train synth --out DIR --count N [--seed S] [--size WxH[,WxH...]] [--split-ratios 0.8,0.1,0.1]\n" +
+        "lookout-train synth --out DIR --count N [--seed S] [--size WxH[,WxH...]] [--split-ratios 0.8,0.1,0.1] [--objects 1-8]\n" +
         "lookout-train synth --video OUT.mp4 --frames N [--seed S] [--size WxH] [--fps 25] [--truth OUT.jsonl]";
 
     public static int Run(Arguments args, TextWriter output)
@@ -40,9 +40,10 @@ internal static class SynthCommand
         var count = args.Int("count", 1000, 1, 10_000_000);
         var imageSizes = args.Sizes("size", SyntheticImageGenerator.DefaultSizes);
         var ratios = ParseRatios(args.String("split-ratios") ?? "0.8,0.1,0.1");
+        var perImage = ParseObjects(args.String("objects"));
         args.EnsureAllUsed();
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var perClass = SyntheticDatasetWriter.Write(outDir, count, seed, imageSizes, ratios);
+        var perClass = SyntheticDatasetWriter.Write(outDir, count, seed, imageSizes, ratios, perImage);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {count} images to {outDir} in {started.Elapsed.TotalSeconds:F1} s"));
         for (var c = 0; c < perClass.Length; c++)
         {
@@ -50,6 +51,28 @@ internal static class SynthCommand
         }
 
         return 0;
+    }
+
+    /// <summary><c>--objects MIN-MAX</c> (or one number N for exactly N); null when not given.</summary>
+    internal static ObjectCount? ParseObjects(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var parts = text.Split('-', StringSplitOptions.TrimEntries);
+        var values = new int[parts.Length];
+        if (parts.Length is 1 or 2 && parts.Select((p, i) => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out values[i])).All(ok => ok))
+        {
+            var (min, max) = (values[0], values[^1]);
+            if (min <= max && max is >= 1 and <= ObjectCount.Most)
+            {
+                return new ObjectCount(min, max);
+            }
+        }
+
+        throw new UsageException($"--objects '{text}' must be MIN-MAX objects per image, 0 <= MIN <= MAX <= {ObjectCount.Most}, MAX >= 1 (e.g. 1-8, the default).");
     }
 
     private static (double, double, double) ParseRatios(string text)

@@ -15,6 +15,7 @@ public static class SyntheticDatasetWriter
     /// stopped run leaves no half dataset under the final name.
     /// </summary>
     /// <param name="splitRatios">Fractions of train, val and test (normalized); ids are shuffled by the seed.</param>
+    /// <param name="objects">Objects per image; default <see cref="SyntheticImageGenerator.DefaultObjects"/>.</param>
     /// <returns>Objects written per class.</returns>
     public static int[] Write(
         string outputDirectory,
@@ -22,6 +23,7 @@ public static class SyntheticDatasetWriter
         int seed,
         IReadOnlyList<Size> sizes,
         (double Train, double Val, double Test) splitRatios,
+        ObjectCount? objects = null,
         IProgress<int>? progress = null,
         CancellationToken cancellationToken = default)
     {
@@ -54,17 +56,17 @@ public static class SyntheticDatasetWriter
             i =>
             {
                 var id = ImageId(i);
-                var (image, objects, quality) = SyntheticImageGenerator.Generate(seed, i, sizes);
+                var (image, truth, quality) = SyntheticImageGenerator.Generate(seed, i, sizes, objects);
                 using (image)
                 {
                     imageSizes[i] = image.Size();
                     Cv2.ImWrite(Path.Combine(images, id + ".jpg"), image, new ImageEncodingParam(ImwriteFlags.JpegQuality, quality));
-                    VocWriter.WriteAnnotation(Path.Combine(annotations, id + ".xml"), id + ".jpg", image.Width, image.Height, objects);
+                    VocWriter.WriteAnnotation(Path.Combine(annotations, id + ".xml"), id + ".jpg", image.Width, image.Height, truth);
                 }
 
                 lock (perClass)
                 {
-                    foreach (var o in objects)
+                    foreach (var o in truth)
                     {
                         perClass[o.ClassId]++;
                     }

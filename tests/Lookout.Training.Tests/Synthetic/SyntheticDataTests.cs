@@ -46,6 +46,50 @@ public sealed class SyntheticDataTests : IDisposable
     }
 
     [Fact]
+    public void Generate_ObjectCount_PlacesAtMostThatManyAndMoreThanOne()
+    {
+        IReadOnlyList<Size> sizes = [new Size(640, 480)];
+        var many = Enumerable.Range(0, 12).Select(i => Count(SyntheticImageGenerator.Generate(3, i, sizes, new ObjectCount(10, 10)))).ToList();
+        var one = Enumerable.Range(0, 12).Select(i => Count(SyntheticImageGenerator.Generate(3, i, sizes, new ObjectCount(1, 1)))).ToList();
+
+        // Objects fully hidden by others or by the frame are left out, so an image may hold fewer than placed.
+        Assert.All(many, n => Assert.InRange(n, 0, 10));
+        Assert.All(one, n => Assert.InRange(n, 0, 1));
+        Assert.True(many.Sum() >= 6 * many.Count, $"10 objects placed per image, {many.Sum()} annotated in {many.Count} images");
+
+        static int Count((Mat Image, IReadOnlyList<AnnotatedObject> Objects, int JpegQuality) generated)
+        {
+            generated.Image.Dispose();
+            return generated.Objects.Count;
+        }
+    }
+
+    [Fact]
+    public void Generate_DefaultObjectCount_SameSceneAsOneToEight()
+    {
+        IReadOnlyList<Size> sizes = SyntheticImageGenerator.DefaultSizes;
+        var (a, objectsA, qualityA) = SyntheticImageGenerator.Generate(2026, 5, sizes);
+        var (b, objectsB, qualityB) = SyntheticImageGenerator.Generate(2026, 5, sizes, new ObjectCount(1, 8));
+        using (a)
+        using (b)
+        {
+            Assert.Equal(objectsA, objectsB);
+            Assert.Equal(qualityA, qualityB);
+            Assert.Equal(0, Cv2.Norm(a, b, NormTypes.INF));
+        }
+    }
+
+    [Theory]
+    [InlineData(-1, 4)]
+    [InlineData(5, 4)]
+    [InlineData(0, 0)]
+    [InlineData(1, ObjectCount.Most + 1)]
+    public void ObjectCount_OutOfRange_Throws(int min, int max)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ObjectCount(min, max));
+    }
+
+    [Fact]
     public void Write_Dataset_LoadsAsVocWithBoxesInsideAndFixedClasses()
     {
         var dir = Path.Combine(_root, "set");
