@@ -12,7 +12,7 @@ namespace Lookout.Training.Cli;
 internal static class TrainCommand
 {
     public const string Usage =
-        "lookout-train train --data VOC_DIR --out RUN_DIR [--arch yolo|ssd] [--epochs 60] [--batch 16] [--lr 0.002] [--imgsz 320] [--crop N] [--width 16]\n" +
+        "lookout-train train --data VOC_DIR [--val-data VOC_DIR] --out RUN_DIR [--arch yolo|ssd] [--epochs 60] [--batch 16] [--lr 0.002] [--imgsz 320] [--crop N] [--width 16]\n" +
         "                    [--balance points|sqrt|objects] [--ema] [--cls-loss bce|focal] [--min-points 1] [--min-priors 1]\n" +
         "                    [--stem conv|patch2|patch] [--channels C4,C8,C16,C32,HEAD] [--stride4-blocks 1] [--neck none|fpn] [--detail 0]\n" +
         "                    [--detail-from 4|2] [--seed 1] [--patience 12] [--max-steps N] [--val-images N] [--resume RUN_DIR] [--init CKPT --freeze backbone]\n" +
@@ -37,6 +37,7 @@ internal static class TrainCommand
         var options = new TrainingOptions
         {
             Data = args.RequiredString("data"),
+            ValData = args.String("val-data"),
             Output = args.RequiredString("out"),
             Arch = arch,
             CommandLine = CommandLine(),

@@ -27,6 +27,9 @@ internal sealed record RunInfo
 
     public string? Data { get; init; }
 
+    /// <summary>The folder whose val split scored the epochs, when not <see cref="Data"/> (<c>--val-data</c>).</summary>
+    public string? ValData { get; init; }
+
     public int Imgsz { get; init; }
 
     /// <summary>Side of the training samples when they were windows of the input (<c>--crop</c>); null: whole inputs.</summary>
@@ -88,6 +91,7 @@ internal sealed record RunInfo
         Command = o.CommandLine,
         Seed = o.Seed,
         Data = Path.GetFullPath(o.Data),
+        ValData = o.ValData is null ? null : Path.GetFullPath(o.ValData),
         Imgsz = o.InputSize,
         Crop = o.Crop > 0 ? o.Crop : null,
         Width = o.Width,

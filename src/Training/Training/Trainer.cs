@@ -41,13 +41,21 @@ internal sealed class Trainer
         _log = log;
     }
 
+    /// <summary>
+    /// The val split: <see cref="TrainingOptions.ValData"/>'s, its objects named by the training data's class ids (a
+    /// class the training data lacks is an error naming the file), else the training folder's if it has one, else none.
+    /// </summary>
+    private DetectionDataset? LoadVal(IReadOnlyList<string> trainClasses) =>
+        _o.ValData is not null ? VocDataset.Load(_o.ValData, "val", trainClasses)
+        : VocDataset.ListSplits(_o.Data).Contains("val") ? VocDataset.Load(_o.Data, "val") : null;
+
     public IReadOnlyList<EpochRecord> Run(CancellationToken cancellationToken = default)
     {
         TorchRuntime.Initialize();
         random.manual_seed(_o.Seed);
         Directory.CreateDirectory(_o.Output);
         var train = VocDataset.Load(_o.Data, "train");
-        var val = VocDataset.ListSplits(_o.Data).Contains("val") ? VocDataset.Load(_o.Data, "val") : null;
+        var val = LoadVal(train.ClassNames);
         using var detector = DetectorArch.Create(_o.Arch, train.ClassNames.Count, _o.Shape, _o.InputSize);
         detector.BalancePower = TrainingOptions.BalancePowerOf(_o.Balance);
         if (detector is YoloTrainableDetector yolo)

@@ -7,6 +7,9 @@ internal sealed record TrainingOptions
 {
     public required string Data { get; init; }
 
+    /// <summary>The VOC folder whose <c>val</c> split scores each epoch (null: <see cref="Data"/>'s, if it has one).</summary>
+    public string? ValData { get; init; }
+
     public required string Output { get; init; }
 
     /// <summary>The network: <c>yolo</c> or <c>ssd</c> (<see cref="DetectorArch"/>).</summary>

@@ -84,6 +84,47 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void Run_ValData_ScoresThatFoldersValSplitAndRecordsIt()
+    {
+        var data = Path.Combine(_root, "train-only");
+        var valData = Path.Combine(_root, "val-only");
+        SyntheticDatasetWriter.Write(data, 8, 21, [new Size(192, 192)], (1, 0, 0), new ObjectCount(4, 8));
+        File.Delete(Path.Combine(data, "ImageSets", "Main", "val.txt"));
+        SyntheticDatasetWriter.Write(valData, 4, 22, [new Size(192, 192)], (0, 1, 0));
+        TrainingOptions Options(string name, string? val) => new()
+        {
+            Data = data,
+            ValData = val,
+            Output = Path.Combine(_root, name),
+            Epochs = 1,
+            BatchSize = 4,
+            InputSize = 128,
+            Width = 8,
+            MaxSteps = 2,
+        };
+
+        var without = new Trainer(Options("alone", null), TextWriter.Null).Run();
+        var with = new Trainer(Options("with", valData), TextWriter.Null).Run();
+
+        Assert.True(double.IsNaN(Assert.Single(without).ValMap50), "the training folder has no val split");
+        Assert.InRange(Assert.Single(with).ValMap50, 0, 1);
+        Assert.Equal(Path.GetFullPath(valData), RunInfo.TryRead(Path.Combine(_root, "with"))!.ValData);
+    }
+
+    [Fact]
+    public void Run_ValDataWithoutValSplit_ErrorNamingTheSplit()
+    {
+        var data = Path.Combine(_root, "train-only");
+        SyntheticDatasetWriter.Write(data, 4, 21, [new Size(192, 192)], (1, 0, 0));
+        File.Delete(Path.Combine(data, "ImageSets", "Main", "val.txt"));
+        var options = new TrainingOptions { Data = data, ValData = data, Output = Path.Combine(_root, "run"), Epochs = 1, BatchSize = 4, InputSize = 128, Width = 8, MaxSteps = 1 };
+
+        var error = Assert.Throws<Lookout.Detection.Datasets.DatasetException>(() => new Trainer(options, TextWriter.Null).Run());
+
+        Assert.Contains("'val'", error.Message);
+    }
+
+    [Fact]
     public void Run_SameSeedTwice_SameLosses()
     {
         // Batches are loaded on the thread pool ahead of the step that uses them; the result must not
