@@ -144,6 +144,11 @@ internal static class ModelCardWriter
                 facts["data"] = Path.GetFileName(Path.TrimEndingDirectorySeparator(info.Data));
             }
 
+            if (info.ValData is not null)
+            {
+                facts["val_data"] = Path.GetFileName(Path.TrimEndingDirectorySeparator(info.ValData));
+            }
+
             if (info.Init is not null)
             {
                 facts["init"] = info.Init;

@@ -45,7 +45,7 @@ public sealed class ModelCardWriterTests : IDisposable
     [Fact]
     public void TrainingFacts_RunFolder_ReadsRunStateAndCsv()
     {
-        new RunInfo { Arch = "ssd", Command = "lookout-train train --arch ssd --seed 7", Seed = 7, Data = "/data/shapes-8k", Imgsz = 480, Crop = 320, Balance = "sqrt" }.Write(_dir);
+        new RunInfo { Arch = "ssd", Command = "lookout-train train --arch ssd --seed 7", Seed = 7, Data = "/data/shapes-8k", ValData = "/data/shapes/", Imgsz = 480, Crop = 320, Balance = "sqrt" }.Write(_dir);
         File.WriteAllText(Path.Combine(_dir, Trainer.StateFile), """{"Epoch":2,"Best":0.3,"Steps":800}""");
         File.WriteAllText(
             Path.Combine(_dir, Trainer.CsvFile),
@@ -58,6 +58,7 @@ public sealed class ModelCardWriterTests : IDisposable
         Assert.Equal("lookout-train train --arch ssd --seed 7", (string)facts["command"]!);
         Assert.Equal(7, (int)facts["seed"]!);
         Assert.Equal("shapes-8k", (string)facts["data"]!);
+        Assert.Equal("shapes", (string)facts["val_data"]!);
         Assert.Equal(480, (int)facts["imgsz"]!);
         Assert.Equal(320, (int)facts["crop"]!);
         Assert.Equal("sqrt", (string)facts["balance"]!);
