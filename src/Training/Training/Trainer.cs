@@ -43,11 +43,21 @@ internal sealed class Trainer
 
     /// <summary>
     /// The val split: <see cref="TrainingOptions.ValData"/>'s, its objects named by the training data's class ids (a
-    /// class the training data lacks is an error naming the file), else the training folder's if it has one, else none.
+    /// class the training data lacks is an error naming the file; so is an empty split), else the training folder's if
+    /// it has one with images (an empty one, as <c>synth --split-ratios 1,0,0</c> writes, is none), else none.
     /// </summary>
-    private DetectionDataset? LoadVal(IReadOnlyList<string> trainClasses) =>
-        _o.ValData is not null ? VocDataset.Load(_o.ValData, "val", trainClasses)
-        : VocDataset.ListSplits(_o.Data).Contains("val") ? VocDataset.Load(_o.Data, "val") : null;
+    private DetectionDataset? LoadVal(IReadOnlyList<string> trainClasses)
+    {
+        if (_o.ValData is null)
+        {
+            var own = VocDataset.ListSplits(_o.Data).Contains("val") ? VocDataset.Load(_o.Data, "val") : null;
+            return own is { Images.Count: > 0 } ? own : null;
+        }
+
+        var val = VocDataset.Load(_o.ValData, "val", trainClasses);
+        return val.Images.Count > 0 ? val
+            : throw new DatasetException(Path.Combine(_o.ValData, VocDataset.SplitsFolder, "val.txt"), "split 'val' lists no images; pass a --val-data folder whose val split has some.");
+    }
 
     public IReadOnlyList<EpochRecord> Run(CancellationToken cancellationToken = default)
     {

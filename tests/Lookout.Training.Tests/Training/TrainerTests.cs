@@ -88,8 +88,8 @@ public sealed class TrainerTests : IDisposable
     {
         var data = Path.Combine(_root, "train-only");
         var valData = Path.Combine(_root, "val-only");
+        // (1, 0, 0) writes an empty val split, which counts as none.
         SyntheticDatasetWriter.Write(data, 8, 21, [new Size(192, 192)], (1, 0, 0), new ObjectCount(4, 8));
-        File.Delete(Path.Combine(data, "ImageSets", "Main", "val.txt"));
         SyntheticDatasetWriter.Write(valData, 4, 22, [new Size(192, 192)], (0, 1, 0));
         TrainingOptions Options(string name, string? val) => new()
         {
@@ -122,6 +122,18 @@ public sealed class TrainerTests : IDisposable
         var error = Assert.Throws<Lookout.Detection.Datasets.DatasetException>(() => new Trainer(options, TextWriter.Null).Run());
 
         Assert.Contains("'val'", error.Message);
+    }
+
+    [Fact]
+    public void Run_ValDataWithEmptyValSplit_ErrorSayingItListsNoImages()
+    {
+        var data = Path.Combine(_root, "train-only");
+        SyntheticDatasetWriter.Write(data, 4, 21, [new Size(192, 192)], (1, 0, 0));
+        var options = new TrainingOptions { Data = data, ValData = data, Output = Path.Combine(_root, "run"), Epochs = 1, BatchSize = 4, InputSize = 128, Width = 8, MaxSteps = 1 };
+
+        var error = Assert.Throws<Lookout.Detection.Datasets.DatasetException>(() => new Trainer(options, TextWriter.Null).Run());
+
+        Assert.Contains("lists no images", error.Message);
     }
 
     [Fact]
