@@ -168,17 +168,21 @@ public sealed partial class EvalJob : IJob
         {
             var splits = VocDataset.ListSplits(root);
             split ??= splits.Contains("test") ? "test" : null;
-            return VocDataset.Load(root, split, logger: logger);
+            return NotEmpty(VocDataset.Load(root, split, logger: logger), root, split);
         }
 
         if (Directory.Exists(Path.Combine(root, "labels")))
         {
             split ??= Directory.Exists(Path.Combine(root, "images", "test")) ? "test" : null;
-            return YoloDataset.Load(root, split, logger: logger);
+            return NotEmpty(YoloDataset.Load(root, split, logger: logger), root, split);
         }
 
         throw new DatasetException(root, "neither a PASCAL VOC folder (no Annotations/) nor a YOLO-txt folder (no labels/).");
     }
+
+    /// <summary>A split with no images would score 0 and look like a result.</summary>
+    private static DetectionDataset NotEmpty(DetectionDataset dataset, string root, string? split) => dataset.Images.Count > 0 ? dataset
+        : throw new DatasetException(root, $"{(split is null ? "the dataset" : $"split '{split}'")} lists no images, so there is nothing to score; pass a split that has some (--split NAME).");
 
     private sealed class Progress(ProgressBar bar) : IProgress<int>
     {

@@ -72,6 +72,23 @@ public sealed partial class EvalTests
     }
 
     [Fact]
+    public async Task Eval_EmptySplit_FailsNamingItInsteadOfScoringZero()
+    {
+        // As `synth --split-ratios 1,0,0` leaves a training-only folder: the test split file is there and empty.
+        using var dir = new TempDir();
+        var data = dir.File("train-only");
+        Directory.CreateDirectory(Path.Combine(data, "Annotations"));
+        Directory.CreateDirectory(Path.Combine(data, "ImageSets", "Main"));
+        File.WriteAllText(Path.Combine(data, "ImageSets", "Main", "test.txt"), "");
+        File.WriteAllText(Path.Combine(data, "labels.txt"), "circle\n");
+
+        var (code, error) = await CliRunner.RunAsync("eval", "--model", dir.File("m.onnx"), "--data", data, "--split", "test");
+
+        Assert.Equal(2, code);
+        Assert.Contains("split 'test' lists no images", error);
+    }
+
+    [Fact]
     public async Task Eval_JsonReportOnTheModelsCard_FailsAndLeavesTheCard()
     {
         using var dir = new TempDir();
