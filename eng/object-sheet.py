@@ -9,11 +9,15 @@ that range the detections name wrongly: no detection of the object's class overl
 another class does (scores >= --score), the first (rows x per-class) in shuffled order, and prints each one's true
 and given name.
 
-    python3 eng/object-sheet.py DATA_DIR OUT.png [--lo 10] [--hi 16] [--input 512x384] [--per-class 8] [--split test]
+With --fit each image is scaled as a card with "fit": true feeds it: at the input of at most --input's pixels, sides
+multiples of 32, that letterboxes it largest.
+
+    python3 eng/object-sheet.py DATA_DIR OUT.png [--lo 10] [--hi 16] [--input 512x384 [--fit]] [--per-class 8] [--split test]
                                 [--misnamed DETS.jsonl [--score 0.25] [--rows 6]]
 """
 import argparse
 import json
+import math
 import os
 import random
 import subprocess
@@ -30,6 +34,7 @@ ap.add_argument("--input", default="512x384")
 ap.add_argument("--per-class", type=int, default=8)
 ap.add_argument("--split", default="test")
 ap.add_argument("--seed", type=int, default=3)
+ap.add_argument("--fit", action="store_true")
 ap.add_argument("--misnamed")
 ap.add_argument("--score", type=float, default=0.25)
 ap.add_argument("--rows", type=int, default=6)
@@ -60,10 +65,24 @@ if a.misnamed:
         sys.exit(f"object-sheet.py: {a.misnamed} has no detections for {len(missing)} of the split's images ({missing[0]}…)")
     picked = {"misnamed": []}
     wanted = a.rows * a.per_class
+def fit_scale(w, h, m=32):
+    """The letterbox scale of a w x h image at its fitted input (the runtime's ModelInputSpec.FitTo)."""
+    budget, best, best_scale = iw * ih, None, -1.0
+    for side in range(m, budget // m + 1, m):
+        width = budget // side // m * m
+        s = min(width / w, side / h)
+        tw = max(m, -(-math.ceil(w * s - 1e-9) // m) * m)
+        th = max(m, -(-math.ceil(h * s - 1e-9) // m) * m)
+        s = min(tw / w, th / h)
+        if s > best_scale + 1e-12 or (abs(s - best_scale) <= 1e-12 and tw * th < best[0] * best[1]):
+            best, best_scale = (tw, th), s
+    return best_scale
+
+
 for n in names:
     root = ET.parse(os.path.join(a.data, "Annotations", n + ".xml")).getroot()
     w, h = int(root.find("size/width").text), int(root.find("size/height").text)
-    scale = min(iw / w, ih / h)
+    scale = fit_scale(w, h) if a.fit else min(iw / w, ih / h)
     for o in root.findall("object"):
         d = o.find("difficult")
         c = o.find("name").text

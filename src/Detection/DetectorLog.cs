@@ -9,9 +9,9 @@ internal static partial class DetectorLog
     public static partial void CudaFallback(ILogger logger, string model, string reason);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information,
-        Message = "Opened {Model} ({Layout}, input {Width}x{Height}, {Classes} classes, card {Card}) on {Provider}; score > {ScoreThreshold}, NMS IoU {IouThreshold}")]
+        Message = "Opened {Model} ({Layout}, input {Input}, {Classes} classes, card {Card}) on {Provider}; score > {ScoreThreshold}, NMS IoU {IouThreshold}")]
     public static partial void Opened(
-        ILogger logger, string model, string layout, int width, int height, int classes, string card, string provider, float scoreThreshold, float iouThreshold);
+        ILogger logger, string model, string layout, string input, int classes, string card, string provider, float scoreThreshold, float iouThreshold);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information,
         Message = "{Model} lists its weights as graph inputs; they are loaded as constants so ONNX Runtime can fold and fuse them")]

@@ -79,6 +79,8 @@ public sealed partial class ModelCard
                 Resize = reader.OptionalEnum<ResizeMode>(input, "resize", ResizeNames, "input.resize") ?? ResizeMode.Letterbox,
                 Align = reader.OptionalEnum<LetterboxAlign>(input, "align", AlignNames, "input.align") ?? LetterboxAlign.Center,
                 Pad = reader.OptionalInt(input, "pad", "input.pad", 0, 255) ?? 114,
+                Fit = reader.OptionalBool(input, "fit", "input.fit") ?? false,
+                Multiple = reader.OptionalInt(input, "multiple", "input.multiple", 1, 256) ?? 32,
             };
 
             IReadOnlyList<string> labels = ReadLabels(reader, root, sourcePath, labelsFallbackDirectory);
@@ -116,6 +118,12 @@ public sealed partial class ModelCard
             writer.WriteString("resize", ResizeNames[(int)Input.Resize]);
             writer.WriteString("align", AlignNames[(int)Input.Align]);
             writer.WriteNumber("pad", Input.Pad);
+            if (Input.Fit)
+            {
+                writer.WriteBoolean("fit", true);
+                writer.WriteNumber("multiple", Input.Multiple);
+            }
+
             writer.WriteEndObject();
             writer.WriteStartArray("labels");
             foreach (string label in Labels)
@@ -313,6 +321,21 @@ public sealed partial class ModelCard
             }
 
             return result;
+        }
+
+        public bool? OptionalBool(JsonElement obj, string name, string field)
+        {
+            if (!obj.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            return value.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => throw Error($"field '{field}' must be true or false (got {value.GetRawText()})"),
+            };
         }
 
         public float? OptionalUnitFloat(JsonElement obj, string name)

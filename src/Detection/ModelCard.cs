@@ -7,7 +7,7 @@ namespace Lookout.Detection;
 /// <remarks>
 /// JSON schema: <c>{"name", "layout": "ssd"|"yolov8"|"yolov5"|"yolox", "input": {"width", "height",
 /// "color": "rgb"|"bgr", "scale", "mean": [3], "std": [3], "resize": "letterbox"|"stretch",
-/// "align": "center"|"topleft", "pad"}, "labels": [...] | "labels_file", "score_threshold",
+/// "align": "center"|"topleft", "pad", "fit", "multiple"}, "labels": [...] | "labels_file", "score_threshold",
 /// "iou_threshold", "strides"}</c>. Required: layout, input.width, input.height, input.color, input.scale and
 /// labels or labels_file. Unknown fields are ignored so tools can add their own.
 /// </remarks>
@@ -33,4 +33,17 @@ public sealed partial class ModelCard
 
     /// <summary>The JSON file this card came from; null when it was inferred from the model's metadata.</summary>
     public string? SourcePath { get; init; }
+
+    /// <summary>This card for one input size (<see cref="ModelInputSpec.WithSize"/>).</summary>
+    public ModelCard WithInputSize(int width, int height) => new()
+    {
+        Name = Name,
+        Layout = Layout,
+        Input = Input.WithSize(width, height),
+        Labels = Labels,
+        ScoreThreshold = ScoreThreshold,
+        IouThreshold = IouThreshold,
+        Strides = Strides,
+        SourcePath = SourcePath,
+    };
 }

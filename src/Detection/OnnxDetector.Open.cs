@@ -43,7 +43,7 @@ public sealed partial class OnnxDetector
         var detector = new OnnxDetector(session, modelPath, provider);
         try
         {
-            detector.Initialize(card, options);
+            detector.Initialize(card, options, constantWeights);
         }
         catch
         {
@@ -57,8 +57,9 @@ public sealed partial class OnnxDetector
                 logger,
                 Path.GetFileName(modelPath),
                 ModelCard.LayoutName(detector.Layout),
-                detector.InputWidth,
-                detector.InputHeight,
+                detector.Card.Input.Fit
+                    ? $"fitted to each source's shape within {detector.InputWidth}x{detector.InputHeight} pixels"
+                    : $"{detector.InputWidth}x{detector.InputHeight}",
                 detector.Labels.Count,
                 detector.Card.SourcePath ?? "inferred from metadata",
                 provider,
@@ -232,7 +233,7 @@ public sealed partial class OnnxDetector
         return (newline < 0 ? message : message[..newline]).Trim();
     }
 
-    private void Initialize(ModelCard? card, DetectorOptions options)
+    private void Initialize(ModelCard? card, DetectorOptions options, byte[]? constantWeights)
     {
         string modelText = $"model '{ModelPath}'";
         card ??= InferCard();
@@ -243,27 +244,86 @@ public sealed partial class OnnxDetector
         IouThreshold = options.IouThreshold ?? card.IouThreshold;
 
         string inputName = CheckInput(card, cardText, modelText);
-
-        _preprocessor = new Preprocessor(card.Input);
-        _owned.Add(_preprocessor);
-
-        // Pinned once on the pinned object heap, so the OrtValue over it stays valid without per-frame pinning.
-        _input = GC.AllocateArray<float>(_preprocessor.TensorLength, pinned: true);
-        OrtValue inputValue = OrtValue.CreateTensorValueFromMemory(_input, [1, 3, card.Input.Height, card.Input.Width]);
-        _owned.Add(inputValue);
-
-        _plan = WarmUpAndPlan(card, inputName, inputValue, cardText, modelText);
-
-        _binding = _session.CreateIoBinding();
-        _owned.Add(_binding);
-        _binding.BindInput(inputName, inputValue);
-        _primaryOutput = BindOutput(_plan.Primary);
-        if (_plan.Secondary >= 0)
+        _inputName = inputName;
+        if (!card.Input.Fit)
         {
-            _secondaryOutput = BindOutput(_plan.Secondary);
+            _current = CreateRun(_session, ownsSession: false, card, inputName, cardText, modelText, options);
+            _runs.Add(_current);
+            return;
         }
 
-        _postprocessor = new Postprocessor(_plan, card, ScoreThreshold, IouThreshold, options.AgnosticNms, options.MaxDetections, options.MultiLabel);
+        // Each input size gets a session with the input's named dimensions fixed, so ONNX Runtime folds what depends on
+        // them (an exported grid computed from the feature maps' shapes) as it does in a fixed-size model. Unnamed or
+        // shared names cannot be fixed one by one: those sizes share the dynamic session.
+        string[] names = InputMetadata().SymbolicDimensions;
+        bool named = names.Length == 4 && !string.IsNullOrEmpty(names[2]) && !string.IsNullOrEmpty(names[3]) && names[2] != names[3];
+        _createRun = (width, height) =>
+        {
+            ModelCard sized = card.WithInputSize(width, height);
+            InferenceSession session = named ? CreateSizedSession(constantWeights, options, names[2], height, names[3], width) : _session;
+            try
+            {
+                return CreateRun(session, named, sized, inputName, cardText, modelText, options);
+            }
+            catch
+            {
+                if (named)
+                {
+                    session.Dispose();
+                }
+
+                throw;
+            }
+        };
+
+        // The nominal size is made now, so a model that cannot run fails here rather than on the first frame.
+        _current = _createRun(card.Input.Width, card.Input.Height);
+        _runs.Add(_current);
+        if (named)
+        {
+            // Every size has its own session from here on; the dynamic one would only hold a second copy of the model.
+            _session.Dispose();
+            _sessionReleased = true;
+        }
+    }
+
+    private SizedRun CreateRun(InferenceSession session, bool ownsSession, ModelCard card, string inputName, string cardText, string modelText, DetectorOptions options)
+    {
+        var run = new SizedRun(session, ownsSession, card);
+        try
+        {
+            OutputPlan plan = WarmUpAndPlan(session, card, inputName, run.InputValue, cardText, modelText);
+            run.Bind(inputName, plan, new Postprocessor(plan, card, ScoreThreshold, IouThreshold, options.AgnosticNms, options.MaxDetections, options.MultiLabel));
+            return run;
+        }
+        catch
+        {
+            run.Dispose();
+            throw;
+        }
+    }
+
+    private InferenceSession CreateSizedSession(byte[]? constantWeights, DetectorOptions options, string heightName, int height, string widthName, int width)
+    {
+        using SessionOptions sessionOptions = NewSessionOptions(options);
+        sessionOptions.AddFreeDimensionOverrideByName(heightName, height);
+        sessionOptions.AddFreeDimensionOverrideByName(widthName, width);
+        try
+        {
+            if (ExecutionProvider != "CPU")
+            {
+                sessionOptions.AppendExecutionProvider_CUDA(options.DeviceId);
+            }
+
+            return NewSession(ModelPath, constantWeights, sessionOptions);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelException(
+                $"Model '{ModelPath}' cannot be loaded for a {width}x{height} input on {ExecutionProvider} ({FirstLine(ex.Message)}). " +
+                "Remove input.fit from its card to run it at its card's size only.",
+                ex);
+        }
     }
 
     private ModelCard InferCard()
@@ -393,6 +453,13 @@ public sealed partial class OnnxDetector
                 $"{Capitalize(modelText)} input '{name}' is {shape}; a detector needs an image tensor [1,3,H,W].");
         }
 
+        if (card.Input.Fit && (d[2] > 0 || d[3] > 0))
+        {
+            throw new ModelException(
+                $"{cardText} sets input.fit, but {modelText} input '{name}' is fixed at {shape}. " +
+                "Export the model with a dynamic height and width, or remove input.fit from the card.");
+        }
+
         if ((d[2] > 0 && d[2] != card.Input.Height) || (d[3] > 0 && d[3] != card.Input.Width))
         {
             throw new ModelException(
@@ -403,15 +470,15 @@ public sealed partial class OnnxDetector
         return name;
     }
 
-    private OutputPlan WarmUpAndPlan(ModelCard card, string inputName, OrtValue inputValue, string cardText, string modelText)
+    private OutputPlan WarmUpAndPlan(InferenceSession session, ModelCard card, string inputName, OrtValue inputValue, string cardText, string modelText)
     {
-        IReadOnlyList<string> outputNames = _session.OutputNames;
+        IReadOnlyList<string> outputNames = session.OutputNames;
         var shapes = new long[outputNames.Count][];
         var types = new TensorElementType[outputNames.Count];
         try
         {
             // Output shapes may be symbolic in the graph; one run on the card's input size gives the real ones.
-            using IDisposableReadOnlyCollection<OrtValue> results = _session.Run(_runOptions, [inputName], [inputValue], outputNames);
+            using IDisposableReadOnlyCollection<OrtValue> results = session.Run(_runOptions, [inputName], [inputValue], outputNames);
             for (int i = 0; i < results.Count; i++)
             {
                 if (!results[i].IsTensor)
@@ -444,35 +511,6 @@ public sealed partial class OnnxDetector
         }
 
         return plan;
-    }
-
-    private float[] BindOutput(int index)
-    {
-        string name = _session.OutputNames[index];
-        long[] shape = OutputShape(index);
-        long length = 1;
-        foreach (long d in shape)
-        {
-            length *= d;
-        }
-
-        float[] buffer = GC.AllocateArray<float>(checked((int)length), pinned: true);
-        OrtValue value = OrtValue.CreateTensorValueFromMemory(buffer, shape);
-        _owned.Add(value);
-        _binding.BindOutput(name, value);
-        return buffer;
-    }
-
-    private long[] OutputShape(int index)
-    {
-        OutputPlan plan = _plan;
-        if (plan.Layout == ModelLayout.Ssd)
-        {
-            return index == plan.Primary ? [1, plan.Count, 4] : [1, plan.Count, plan.Classes + 1];
-        }
-
-        int channels = plan.Classes + (plan.Layout == ModelLayout.Yolov8 ? 4 : 5);
-        return plan.ChannelsFirst ? [1, channels, plan.Count] : [1, plan.Count, channels];
     }
 
     private string CardSource(ModelCard card) => card.SourcePath is null

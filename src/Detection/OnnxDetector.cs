@@ -9,23 +9,27 @@ namespace Lookout.Detection;
 /// boxes mapped back to image pixels.
 /// </summary>
 /// <remarks>
-/// One instance owns one ONNX Runtime session with a pinned input tensor and pinned output buffers bound once,
-/// so steady-state <see cref="Detect(Mat, out DetectionTimings)"/> calls allocate only their result array.
+/// One instance owns one ONNX Runtime session per input size it runs at (one, unless the card's <c>input.fit</c> lets the
+/// input follow each source's aspect ratio), each with a pinned input tensor and pinned output buffers bound once, so
+/// steady-state <see cref="Detect(Mat, out DetectionTimings)"/> calls allocate only their result array.
 /// Not thread-safe: use one instance per inference thread. <see cref="Detect(Mat, out DetectionTimings)"/>
 /// never takes ownership of the image.
 /// </remarks>
 public sealed partial class OnnxDetector : IDisposable
 {
+    /// <summary>The most input sizes kept ready at once with <c>input.fit</c>; the least recently used goes first.</summary>
+    internal const int MaxSizedRuns = 8;
+
     private readonly InferenceSession _session;
+    private bool _sessionReleased;
+    private string _inputName = string.Empty;
     private readonly RunOptions _runOptions = new();
-    private readonly List<IDisposable> _owned = [];
-    private Preprocessor _preprocessor = null!;
-    private OrtIoBinding _binding = null!;
-    private OutputPlan _plan = null!;
-    private float[] _input = [];
-    private float[] _primaryOutput = [];
-    private float[] _secondaryOutput = [];
-    private Postprocessor _postprocessor = null!;
+    private readonly List<SizedRun> _runs = [];
+    private SizedRun _current = null!;
+    private int _sourceWidth;
+    private int _sourceHeight;
+    private long _uses;
+    private Func<int, int, SizedRun>? _createRun;
     private bool _disposed;
 
     private OnnxDetector(InferenceSession session, string modelPath, string executionProvider)
@@ -44,16 +48,24 @@ public sealed partial class OnnxDetector : IDisposable
     /// <summary>"CPU" or "CUDA:&lt;device id&gt;".</summary>
     public string ExecutionProvider { get; }
 
+    /// <summary>The card's input width: the input's, or with <c>input.fit</c> the nominal one (see <see cref="InputSizeFor"/>).</summary>
     public int InputWidth => Card.Input.Width;
 
+    /// <summary>The card's input height (see <see cref="InputWidth"/>).</summary>
     public int InputHeight => Card.Input.Height;
 
     public float ScoreThreshold { get; private set; }
+
+    /// <summary>The name of the model's image input.</summary>
+    internal string InputName => _inputName;
 
     public float IouThreshold { get; private set; }
 
     /// <summary>Layout actually used (the card's, or the one inferred from the model).</summary>
     public ModelLayout Layout => Card.Layout;
+
+    /// <summary>The input size a source of this size is fed at (<see cref="ModelInputSpec.FitTo"/>).</summary>
+    public (int Width, int Height) InputSizeFor(int sourceWidth, int sourceHeight) => Card.Input.FitTo(sourceWidth, sourceHeight);
 
     /// <summary>
     /// Detects objects in a BGR 8UC3 image of any size. Boxes are in the image's pixels, clipped to it, sorted by
@@ -64,14 +76,15 @@ public sealed partial class OnnxDetector : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(bgrImage);
 
+        SizedRun run = RunFor(bgrImage.Width, bgrImage.Height);
         long start = Stopwatch.GetTimestamp();
-        InputTransform transform = _preprocessor.Run(bgrImage, _input);
+        InputTransform transform = run.Preprocessor.Run(bgrImage, run.Input);
         long preprocessed = Stopwatch.GetTimestamp();
 
-        _session.RunWithBinding(_runOptions, _binding);
+        run.Session.RunWithBinding(_runOptions, run.Binding);
         long inferred = Stopwatch.GetTimestamp();
 
-        Detection[] result = _postprocessor.Run(_primaryOutput, _secondaryOutput, transform);
+        Detection[] result = run.Postprocessor.Run(run.Primary, run.Secondary, transform);
         long end = Stopwatch.GetTimestamp();
         timings = new DetectionTimings(
             Stopwatch.GetElapsedTime(start, preprocessed).TotalMilliseconds,
@@ -80,22 +93,53 @@ public sealed partial class OnnxDetector : IDisposable
         return result;
     }
 
-    /// <summary>Names of the outputs the decoder reads: the YOLO tensor, or the SSD boxes then scores.</summary>
-    internal IReadOnlyList<string> DecodedOutputNames => _plan.Secondary >= 0
-        ? [_session.OutputNames[_plan.Primary], _session.OutputNames[_plan.Secondary]]
-        : [_session.OutputNames[_plan.Primary]];
-
-    /// <summary>Values in each of <see cref="DecodedOutputNames"/>, as bound for this detector.</summary>
-    internal IReadOnlyList<int> DecodedOutputLengths => _plan.Secondary >= 0
-        ? [_primaryOutput.Length, _secondaryOutput.Length]
-        : [_primaryOutput.Length];
-
-    /// <summary>A decoder + NMS with this detector's plan, thresholds and cap, for another engine running the same model.</summary>
-    internal Postprocessor CreatePostprocessor() =>
-        new(_plan, Card, ScoreThreshold, IouThreshold, _postprocessor.Agnostic, _postprocessor.MaxDetections, _postprocessor.MultiLabel);
+    /// <summary>A decoder + NMS with <paramref name="run"/>'s plan and this detector's thresholds and cap, for another engine running the same model.</summary>
+    internal Postprocessor CreatePostprocessor(SizedRun run) =>
+        new(run.Plan, run.Card, ScoreThreshold, IouThreshold, run.Postprocessor.Agnostic, run.Postprocessor.MaxDetections, run.Postprocessor.MultiLabel);
 
     /// <summary>Same as <see cref="Detect(Mat, out DetectionTimings)"/> without the timings.</summary>
     public Detection[] Detect(Mat bgrImage) => Detect(bgrImage, out _);
+
+    /// <summary>
+    /// What runs a source of this size: the one run, or with <c>input.fit</c> the run for its fitted size, made the first
+    /// time that size is needed (a session, buffers and a warm-up: milliseconds to seconds, once per size).
+    /// </summary>
+    internal SizedRun RunFor(int sourceWidth, int sourceHeight)
+    {
+        if (_createRun is null || (sourceWidth == _sourceWidth && sourceHeight == _sourceHeight))
+        {
+            return _current;
+        }
+
+        (int width, int height) = InputSizeFor(sourceWidth, sourceHeight);
+        SizedRun? run = null;
+        foreach (SizedRun candidate in _runs)
+        {
+            if (candidate.Width == width && candidate.Height == height)
+            {
+                run = candidate;
+                break;
+            }
+        }
+
+        if (run is null)
+        {
+            if (_runs.Count >= MaxSizedRuns)
+            {
+                SizedRun oldest = _runs.MinBy(r => r.LastUse)!;
+                _runs.Remove(oldest);
+                oldest.Dispose();
+            }
+
+            run = _createRun(width, height);
+            _runs.Add(run);
+        }
+
+        run.LastUse = ++_uses;
+        _current = run;
+        (_sourceWidth, _sourceHeight) = (sourceWidth, sourceHeight);
+        return run;
+    }
 
     public void Dispose()
     {
@@ -105,12 +149,15 @@ public sealed partial class OnnxDetector : IDisposable
         }
 
         _disposed = true;
-        for (int i = _owned.Count - 1; i >= 0; i--)
+        foreach (SizedRun run in _runs)
         {
-            _owned[i].Dispose();
+            run.Dispose();
         }
 
         _runOptions.Dispose();
-        _session.Dispose();
+        if (!_sessionReleased)
+        {
+            _session.Dispose();
+        }
     }
 }

@@ -132,7 +132,7 @@ internal static class OnnxInitializerInputs
         }
     }
 
-    private static string? Name(byte[] data, Field message, int nameField)
+    internal static string? Name(byte[] data, Field message, int nameField)
     {
         foreach (Field field in Fields(data, message.ValueStart, message.ValueEnd))
         {
@@ -145,7 +145,7 @@ internal static class OnnxInitializerInputs
         return null;
     }
 
-    private static IEnumerable<Field> Fields(byte[] data, int start, int end)
+    internal static IEnumerable<Field> Fields(byte[] data, int start, int end)
     {
         int position = start;
         while (position < end)
@@ -210,7 +210,7 @@ internal static class OnnxInitializerInputs
         throw new FormatException("A protobuf varint is longer than 10 bytes.");
     }
 
-    private static void WriteVarint(Stream stream, ulong value)
+    internal static void WriteVarint(Stream stream, ulong value)
     {
         while (value >= 0x80)
         {
@@ -222,5 +222,5 @@ internal static class OnnxInitializerInputs
     }
 
     /// <summary>One field of a message: its tag starts at <see cref="Start"/>, its value spans [ValueStart, ValueEnd).</summary>
-    private readonly record struct Field(int Number, int WireType, int Start, int ValueStart, int ValueEnd, long Varint);
+    internal readonly record struct Field(int Number, int WireType, int Start, int ValueStart, int ValueEnd, long Varint);
 }

@@ -15,6 +15,9 @@ namespace Lookout.Detection;
 public sealed class OpenCvDnnDetector : IDisposable
 {
     private readonly Net _net;
+    private readonly ModelInputSpec _fit;
+    private readonly int _width;
+    private readonly int _height;
     private readonly Preprocessor _preprocessor;
     private readonly Postprocessor _postprocessor;
     private readonly float[] _input;
@@ -24,13 +27,15 @@ public sealed class OpenCvDnnDetector : IDisposable
     private readonly float[][] _outputs;
     private bool _disposed;
 
-    private OpenCvDnnDetector(Net net, OnnxDetector twin)
+    private OpenCvDnnDetector(Net net, OnnxDetector twin, OnnxDetector.SizedRun run)
     {
         _net = net;
-        _preprocessor = new Preprocessor(twin.Card.Input);
-        _postprocessor = twin.CreatePostprocessor();
-        _outputNames = [.. twin.DecodedOutputNames];
-        _outputLengths = [.. twin.DecodedOutputLengths];
+        _fit = twin.Card.Input;
+        (_width, _height) = (run.Width, run.Height);
+        _preprocessor = new Preprocessor(run.Card.Input);
+        _postprocessor = twin.CreatePostprocessor(run);
+        _outputNames = [.. run.DecodedOutputNames];
+        _outputLengths = [.. run.DecodedOutputLengths];
         _outputs = Array.ConvertAll(_outputLengths, n => new float[n]);
 
         // Pinned, so the blob Mat can wrap it without a copy for the detector's lifetime.
@@ -39,7 +44,7 @@ public sealed class OpenCvDnnDetector : IDisposable
         {
             fixed (float* data = _input)
             {
-                _blob = Mat.FromPixelData([1, 3, twin.InputHeight, twin.InputWidth], MatType.CV_32FC1, (IntPtr)data);
+                _blob = Mat.FromPixelData([1, 3, run.Height, run.Width], MatType.CV_32FC1, (IntPtr)data);
             }
         }
 
@@ -50,18 +55,25 @@ public sealed class OpenCvDnnDetector : IDisposable
 
     /// <summary>
     /// Loads <paramref name="twin"/>'s model with <c>CvDnn.ReadNetFromOnnx</c> on OpenCV's own CPU backend and runs it
-    /// once, so the first call is not slow and an unsupported model fails here rather than mid-run.
+    /// once, so the first call is not slow and an unsupported model fails here rather than mid-run. It runs at the input
+    /// size <paramref name="twin"/> feeds sources of <paramref name="sourceSize"/> at (default: the card's), and
+    /// <see cref="Detect"/> is meant for sources of that size.
     /// </summary>
     /// <exception cref="ModelException">OpenCV DNN cannot load or run the model, or its outputs differ in size from ONNX Runtime's.</exception>
-    public static OpenCvDnnDetector Open(OnnxDetector twin)
+    public static OpenCvDnnDetector Open(OnnxDetector twin, Size? sourceSize = null)
     {
         ArgumentNullException.ThrowIfNull(twin);
+        OnnxDetector.SizedRun run = twin.RunFor(sourceSize?.Width ?? twin.InputWidth, sourceSize?.Height ?? twin.InputHeight);
         Net net;
         try
         {
-            net = CvDnn.ReadNetFromOnnx(twin.ModelPath) ?? throw new ModelException($"OpenCV DNN returned no network for '{twin.ModelPath}'.");
+            // A fitted input is dynamic in the graph; OpenCV's importer needs it fixed to fold the shapes that follow from it.
+            net = (twin.Card.Input.Fit
+                    ? CvDnn.ReadNetFromOnnx(OnnxInputShape.Fix(File.ReadAllBytes(twin.ModelPath), twin.InputName, run.Height, run.Width))
+                    : CvDnn.ReadNetFromOnnx(twin.ModelPath))
+                ?? throw new ModelException($"OpenCV DNN returned no network for '{twin.ModelPath}'.");
         }
-        catch (OpenCVException e)
+        catch (Exception e) when (e is OpenCVException or FormatException or IOException)
         {
             throw new ModelException($"OpenCV DNN cannot load '{twin.ModelPath}': {FirstLine(e.Message)}", e);
         }
@@ -74,7 +86,7 @@ public sealed class OpenCvDnnDetector : IDisposable
 
         net.SetPreferableBackend(Backend.OPENCV);
         net.SetPreferableTarget(Target.CPU);
-        var detector = new OpenCvDnnDetector(net, twin);
+        var detector = new OpenCvDnnDetector(net, twin, run);
         try
         {
             detector.Forward();
@@ -97,6 +109,12 @@ public sealed class OpenCvDnnDetector : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(bgrImage);
+        if (_fit.FitTo(bgrImage.Width, bgrImage.Height) is var size && size != (_width, _height))
+        {
+            throw new ArgumentException(
+                $"This OpenCV DNN network runs at {_width}x{_height}, but a {bgrImage.Width}x{bgrImage.Height} image is fed at {size.Width}x{size.Height}; open one for that image size.",
+                nameof(bgrImage));
+        }
 
         long start = Stopwatch.GetTimestamp();
         InputTransform transform = _preprocessor.Run(bgrImage, _input);

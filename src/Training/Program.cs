@@ -22,7 +22,7 @@ internal static class Program
             {
                 "synth" => SynthCommand.Run(new Arguments(args[1..], new HashSet<string>()), Console.Out),
                 "train" => TrainCommand.Train(new Arguments(args[1..], TrainCommand.TrainFlags), Console.Out),
-                "export" => TrainCommand.Export(new Arguments(args[1..], new HashSet<string>()), Console.Out),
+                "export" => TrainCommand.Export(new Arguments(args[1..], TrainCommand.ExportFlags), Console.Out),
                 _ => throw new UsageException($"unknown verb '{args[0]}'."),
             };
         }

@@ -39,8 +39,8 @@ public sealed class OpenCvDnnDetectorTests
             Device = ExecutionDevice.Cpu,
             IntraOpThreads = 2,
         });
-        using OpenCvDnnDetector dnn = OpenCvDnnDetector.Open(onnx);
         using Mat frame = RepoAssets.SampleFrame();
+        using OpenCvDnnDetector dnn = OpenCvDnnDetector.Open(onnx, frame.Size());
 
         Detection[] expected = onnx.Detect(frame);
         Detection[] actual = dnn.Detect(frame, out _);
@@ -48,6 +48,18 @@ public sealed class OpenCvDnnDetectorTests
         Assert.NotEmpty(expected);
         DetectionAgreement agreement = DetectionAgreement.Compare(expected, actual, onnx.ScoreThreshold);
         Assert.True(agreement.Agrees, agreement.ToString());
+    }
+
+    [Fact]
+    public void Detect_SourceFittedToAnotherInputSize_ThrowsNamingBothSizes()
+    {
+        using OnnxDetector onnx = OnnxDetector.Open(new DetectorOptions { ModelPath = RepoAssets.Model("lookout-yolo-shapes.onnx"), Device = ExecutionDevice.Cpu });
+        using OpenCvDnnDetector dnn = OpenCvDnnDetector.Open(onnx, new Size(1280, 720));
+        using var square = new Mat(512, 512, MatType.CV_8UC3, Scalar.All(90));
+
+        ArgumentException error = Assert.Throws<ArgumentException>(() => dnn.Detect(square, out _));
+        Assert.Contains("576x320", error.Message);
+        Assert.Contains("416x416", error.Message);
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed partial class BenchJob
 
             try
             {
-                using var dnn = OpenCvDnnDetector.Open(detector);
+                using var dnn = OpenCvDnnDetector.Open(detector, frames[0].Size());
                 var dnnInference = new StageStats("inference");
                 var dnnTotal = new StageStats("total");
                 var agreement = DetectionAgreement.None;

@@ -89,7 +89,11 @@ public sealed partial class EvalJob : IJob
             },
             bar is null ? null : new Progress(bar),
             stop,
-            (width, height) => Math.Min((double)detector.Card.Input.Width / width, (double)detector.Card.Input.Height / height),
+            (width, height) =>
+            {
+                var input = detector.InputSizeFor(width, height);
+                return Math.Min((double)input.Width / width, (double)input.Height / height);
+            },
             _eval.ClassAgnostic);
         bar?.Finish(dataset.Images.Count);
         if (inference.Count > 0)

@@ -17,11 +17,14 @@ internal static class TrainCommand
         "                    [--stem conv|patch2|patch] [--channels C4,C8,C16,C32,HEAD] [--stride4-blocks 1] [--neck none|fpn] [--detail 0]\n" +
         "                    [--detail-from 4|2] [--seed 1] [--patience 12] [--max-steps N] [--val-images N] [--resume RUN_DIR] [--init CKPT --freeze backbone]\n" +
         "lookout-train export --checkpoint CKPT --out MODEL.onnx [--arch yolo|ssd] [--imgsz 320|WxH] [--width 16] [--stem conv|patch2|patch]\n" +
-        "                    [--channels C4,C8,C16,C32,HEAD] [--stride4-blocks 1] [--neck none|fpn] [--detail 0] [--detail-from 4|2] [--labels FILE] [--score 0.25] [--iou 0.45]\n" +
+        "                    [--channels C4,C8,C16,C32,HEAD] [--stride4-blocks 1] [--neck none|fpn] [--detail 0] [--detail-from 4|2] [--labels FILE] [--score 0.25] [--iou 0.45] [--fit]\n" +
         "                    (arch, imgsz, width, stem, channels, stride-4 blocks, neck and detail (and its source) default to the run's run.json beside the checkpoint, else yolo, 320, 16, conv, proportional to width, none)";
 
     /// <summary>The switches <c>train</c> takes (no value after them).</summary>
     public static IReadOnlySet<string> TrainFlags { get; } = new HashSet<string>(StringComparer.Ordinal) { "ema" };
+
+    /// <summary>The switches <c>export</c> takes.</summary>
+    public static IReadOnlySet<string> ExportFlags { get; } = new HashSet<string>(StringComparer.Ordinal) { "fit" };
 
     public static int Train(Arguments args, TextWriter output)
     {
@@ -98,7 +101,13 @@ internal static class TrainCommand
         var labelsFile = args.String("labels");
         var score = (float)args.Double("score", ModelCardWriter.ScoreThreshold, 0, 1);
         var iou = (float)args.Double("iou", ModelCardWriter.IouThreshold, 0.01, 1);
+        var fit = args.Flag("fit");
         args.EnsureAllUsed();
+        if (fit && arch != DetectorArch.Yolo)
+        {
+            throw new UsageException("--fit is for --arch yolo: the SSD's default boxes are laid out for one input size.");
+        }
+
         CheckInputSize(arch, inputWidth);
         CheckInputSize(arch, inputHeight);
         if (!File.Exists(checkpoint))
@@ -111,11 +120,15 @@ internal static class TrainCommand
         using var detector = DetectorArch.Create(arch, labels.Count, shape, run is { Imgsz: > 0 } ? run.Imgsz : Math.Max(inputWidth, inputHeight));
         detector.Module.load(checkpoint);
         detector.SetExportInput(inputWidth, inputHeight);
+        if (fit)
+        {
+            ((YoloTrainableDetector)detector).FitInput = true;
+        }
 
         OnnxExporter.Export(detector, path, labels);
         var card = ModelCardWriter.CardPath(path);
         ModelCardWriter.Write(card, detector, labels, ModelCardWriter.TrainingFacts(checkpoint), score, iou);
-        output.WriteLine($"wrote {path} ({detector.Layout} layout, {inputWidth}x{inputHeight}, {labels.Count} classes, {new FileInfo(path).Length / 1024.0:F0} KiB) and {card}");
+        output.WriteLine($"wrote {path} ({detector.Layout} layout, {inputWidth}x{inputHeight}{(fit ? " at most (fit: any input of as many pixels or fewer)" : "")}, {labels.Count} classes, {new FileInfo(path).Length / 1024.0:F0} KiB) and {card}");
         return 0;
     }
 

@@ -37,22 +37,29 @@ internal static class ModelCardWriter
             labelArray.Add(label);
         }
 
+        var input = new JsonObject
+        {
+            ["width"] = detector.ExportInput.Width,
+            ["height"] = detector.ExportInput.Height,
+        };
+        if (detector.FitInput)
+        {
+            input["fit"] = true;
+            input["multiple"] = DetectorArch.InputMultiple(detector.Arch);
+        }
+
+        input["color"] = "rgb";
+        input["scale"] = 1.0 / 255;
+        input["mean"] = new JsonArray(0, 0, 0);
+        input["std"] = new JsonArray(1, 1, 1);
+        input["resize"] = "letterbox";
+        input["align"] = "center";
+        input["pad"] = SamplePreparer.PadValue;
         var card = new JsonObject
         {
             ["name"] = Path.GetFileNameWithoutExtension(cardPath),
             ["layout"] = detector.Layout,
-            ["input"] = new JsonObject
-            {
-                ["width"] = detector.ExportInput.Width,
-                ["height"] = detector.ExportInput.Height,
-                ["color"] = "rgb",
-                ["scale"] = 1.0 / 255,
-                ["mean"] = new JsonArray(0, 0, 0),
-                ["std"] = new JsonArray(1, 1, 1),
-                ["resize"] = "letterbox",
-                ["align"] = "center",
-                ["pad"] = SamplePreparer.PadValue,
-            },
+            ["input"] = input,
             ["labels"] = labelArray,
             ["score_threshold"] = scoreThreshold,
             ["iou_threshold"] = iouThreshold,

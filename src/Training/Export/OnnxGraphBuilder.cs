@@ -45,11 +45,29 @@ internal sealed class OnnxGraphBuilder
         return output;
     }
 
+    /// <summary>A 0-d int64 initializer (Gather's index, Range's bounds).</summary>
+    public string Int64Scalar(string hint, long value)
+    {
+        var name = Fresh(hint);
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Int64Data.Add(value);
+        Graph.Initializer.Add(tensor);
+        return name;
+    }
+
     public static AttributeProto Ints(string name, params long[] values)
     {
         var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
         a.Ints.AddRange(values);
         return a;
+    }
+
+    /// <summary>A one-value float tensor attribute (ConstantOfShape's <c>value</c>).</summary>
+    public static AttributeProto FloatTensor(string name, float value)
+    {
+        var tensor = new TensorProto { DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(BitConverter.GetBytes(value)) };
+        tensor.Dims.Add(1);
+        return new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Tensor, T = tensor };
     }
 
     public static AttributeProto String(string name, string value) =>
@@ -60,8 +78,14 @@ internal sealed class OnnxGraphBuilder
 
     public void Input(string name, params long[] dims) => Graph.Input.Add(ValueInfo(name, dims));
 
+    /// <summary>An input whose dimensions are numbers (<c>long</c>) or named, symbolic ones (<c>string</c>).</summary>
+    public void Input(string name, params object[] dims) => Graph.Input.Add(ValueInfo(name, dims));
+
     /// <summary>Renames the value <paramref name="value"/> to <paramref name="name"/> by an Identity node and declares it an output.</summary>
-    public void Output(string value, string name, params long[] dims)
+    public void Output(string value, string name, params long[] dims) => Output(value, name, [.. dims.Cast<object>()]);
+
+    /// <summary>As <see cref="Output(string, string, long[])"/>, with numbered or named dimensions.</summary>
+    public void Output(string value, string name, params object[] dims)
     {
         var node = new NodeProto { OpType = "Identity", Name = name };
         node.Input.Add(value);
@@ -87,12 +111,16 @@ internal sealed class OnnxGraphBuilder
         return model;
     }
 
-    private static ValueInfoProto ValueInfo(string name, long[] dims)
+    private static ValueInfoProto ValueInfo(string name, long[] dims) => ValueInfo(name, [.. dims.Cast<object>()]);
+
+    private static ValueInfoProto ValueInfo(string name, object[] dims)
     {
         var shape = new TensorShapeProto();
         foreach (var d in dims)
         {
-            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+            shape.Dim.Add(d is string symbol
+                ? new TensorShapeProto.Types.Dimension { DimParam = symbol }
+                : new TensorShapeProto.Types.Dimension { DimValue = Convert.ToInt64(d, System.Globalization.CultureInfo.InvariantCulture) });
         }
 
         return new ValueInfoProto

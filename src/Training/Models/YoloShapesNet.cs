@@ -104,6 +104,16 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
         ExportInput = (width, height);
     }
 
+    /// <summary>
+    /// Whether the export takes any input whose sides are multiples of the coarsest stride (symbolic <c>height</c> and
+    /// <c>width</c>, grid points computed in the graph) rather than <see cref="ExportInput"/> only, which then is the
+    /// nominal size: the runtime fits each source's aspect ratio within that many pixels (the card's <c>input.fit</c>).
+    /// </summary>
+    public bool FitInput { get; private set; }
+
+    /// <summary>See <see cref="FitInput"/>.</summary>
+    public void SetFitInput(bool fit) => FitInput = fit;
+
     /// <summary>ONNX metadata as Ultralytics writes it (class names, <c>imgsz</c> as [height, width]), so the runtime infers the layout without a card.</summary>
     public Dictionary<string, string> Metadata(IReadOnlyList<string> labels) => new()
     {
@@ -170,7 +180,14 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
         var (width, height) = ExportInput;
         var anchors = AnchorsFor(width, height);
         var n = anchors.Strides.Length;
-        g.Input("images", 1, 3, height, width);
+        if (FitInput)
+        {
+            g.Input("images", new object[] { 1L, 3L, "height", "width" });
+        }
+        else
+        {
+            g.Input("images", 1, 3, height, width);
+        }
         var s2 = stem.Emit(g, "images");
         var x = Blocks.Emit(g, stage2, s2);
         var p3 = Blocks.Emit(g, stage3, x);
@@ -189,12 +206,18 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
         string[] levels = [p3, p4, p5];
         var flat = g.Int64Initializer("flat_shape", [1, 0, -1]);
         var outputs = new string[levels.Length];
+        var grids = new (string Offsets, string Strides)[levels.Length];
         for (var i = 0; i < levels.Length; i++)
         {
             // The box and class convolutions read the same features: one Conv with both outputs' filters
             // costs less than two on the CPU (each is padded to a multiple of 8 output channels).
             var h = heads[i].Emit(g, levels[i]);
-            outputs[i] = g.Node("Reshape", [Blocks.EmitConv1x1(g, [boxOut[i], clsOut[i]], h, $"out{i}"), flat]);
+            var conv = Blocks.EmitConv1x1(g, [boxOut[i], clsOut[i]], h, $"out{i}");
+            outputs[i] = g.Node("Reshape", [conv, flat]);
+            if (FitInput)
+            {
+                grids[i] = EmitGrid(g, conv, Strides[i]);
+            }
         }
 
         var raw = g.Node("Concat", outputs, OnnxGraphBuilder.Int("axis", 2));
@@ -205,10 +228,54 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
         var distances = EmitSoftplus(g, g.Node("Slice", [raw, start, boxEnd, axis]));
         var scores = g.Node("Sigmoid", [g.Node("Slice", [raw, boxEnd, clsEnd, axis])]);
         var (matrix, offset) = DecodeConstants(anchors);
-        var scaled = g.Node("Mul", [distances, g.Initializer("strides", anchors.Strides, 1, 1, n)]);
-        var decoded = g.Node("Add", [g.Node("MatMul", [g.Initializer("decode", matrix, 4, 4), scaled]), g.Initializer("anchors", offset, 1, 4, n)]);
+        var strides = FitInput
+            ? g.Node("Concat", [.. grids.Select(l => l.Strides)], OnnxGraphBuilder.Int("axis", 2))
+            : g.Initializer("strides", anchors.Strides, 1, 1, n);
+        var offsets = FitInput
+            ? g.Node("Concat", [.. grids.Select(l => l.Offsets)], OnnxGraphBuilder.Int("axis", 2))
+            : g.Initializer("anchors", offset, 1, 4, n);
+        var scaled = g.Node("Mul", [distances, strides]);
+        var decoded = g.Node("Add", [g.Node("MatMul", [g.Initializer("decode", matrix, 4, 4), scaled]), offsets]);
         var output = g.Node("Concat", [decoded, scores], OnnxGraphBuilder.Int("axis", 1));
-        g.Output(output, "output0", 1, 4 + _classes, n);
+        if (FitInput)
+        {
+            g.Output(output, "output0", new object[] { 1L, (long)(4 + _classes), "anchors" });
+        }
+        else
+        {
+            g.Output(output, "output0", 1, 4 + _classes, n);
+        }
+    }
+
+    /// <summary>
+    /// The grid points of one level computed from its feature map's size, for an input of any size: offsets
+    /// [1, 4, h·w] (the points' x and y in input pixels, then two rows of zeros, as <see cref="DecodeConstants"/>
+    /// gives them) and the level's stride for each point, [1, 1, h·w], row by row as <see cref="MakeAnchors"/> lists
+    /// them: (i + ½)·stride for i in Range(0, side) along each axis, spread over the map. Built from operations OpenCV
+    /// DNN's importer folds once the input size is fixed (two-dimensional maps; it runs no CumSum on constants).
+    /// </summary>
+    private static (string Offsets, string Strides) EmitGrid(OnnxGraphBuilder g, string feature, int stride)
+    {
+        // [1, C, h, w] → h, w and [h, w]
+        var shape = g.Node("Shape", [feature]);
+        var size = g.Node("Slice", [shape, g.Int64Initializer("from2", [2]), g.Int64Initializer("to4", [4]), g.Int64Initializer("axis0", [0])]);
+        var scale = g.Initializer("stride", [(float)stride]);
+        var half = g.Initializer("half_stride", [stride / 2f]);
+        string Centres(long axis)
+        {
+            var count = g.Node("Gather", [shape, g.Int64Scalar("dim", axis)]);
+            var index = g.Node("Cast", [g.Node("Range", [g.Int64Scalar("zero", 0), count, g.Int64Scalar("one", 1)])], OnnxGraphBuilder.Int("to", 1));
+            return g.Node("Add", [g.Node("Mul", [index, scale]), half]);
+        }
+
+        var x = g.Node("Expand", [g.Node("Reshape", [Centres(3), g.Int64Initializer("as_row", [1, -1])]), size]);
+        var y = g.Node("Expand", [g.Node("Reshape", [Centres(2), g.Int64Initializer("as_column", [-1, 1])]), size]);
+        var zeros = g.Node("ConstantOfShape", [size], OnnxGraphBuilder.FloatTensor("value", 0f));
+        var filled = g.Node("ConstantOfShape", [size], OnnxGraphBuilder.FloatTensor("value", stride));
+        var row = g.Int64Initializer("row", [1, 1, -1]);
+        var zero = g.Node("Reshape", [zeros, row]);
+        var offsets = g.Node("Concat", [g.Node("Reshape", [x, row]), g.Node("Reshape", [y, row]), zero, zero], OnnxGraphBuilder.Int("axis", 1));
+        return (offsets, g.Node("Reshape", [filled, row]));
     }
 
     /// <summary>

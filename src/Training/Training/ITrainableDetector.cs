@@ -29,6 +29,11 @@ internal interface ITrainableDetector : IDisposable
     /// </summary>
     void SetExportInput(int width, int height);
 
+    /// <summary>
+    /// Whether the export takes any input with sides multiples of the coarsest stride, <see cref="ExportInput"/>
+    /// being the nominal size the runtime fits each source's aspect ratio within (the card's <c>input.fit</c>).
+    /// </summary>
+    bool FitInput => false;
     /// <summary>The backbone's modules, for <c>--freeze backbone</c>.</summary>
     IEnumerable<nn.Module> Backbone { get; }
 

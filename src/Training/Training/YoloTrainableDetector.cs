@@ -58,6 +58,13 @@ internal sealed class YoloTrainableDetector : ITrainableDetector
 
     public void SetExportInput(int width, int height) => _net.SetExportInput(width, height);
 
+    /// <inheritdoc cref="YoloShapesNet.FitInput"/>
+    public bool FitInput
+    {
+        get => _net.FitInput;
+        set => _net.SetFitInput(value);
+    }
+
     public IEnumerable<nn.Module> Backbone => _net.Backbone;
 
     public string Layout => "yolov8";

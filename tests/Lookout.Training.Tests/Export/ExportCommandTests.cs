@@ -36,6 +36,36 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
+    public void Export_YoloWithFit_ModelTakesAnySizeAndCardSaysFit()
+    {
+        var checkpoint = SaveCheckpoint(DetectorArch.Yolo);
+        var model = Path.Combine(_root, "fit.onnx");
+
+        var code = Run("--checkpoint", checkpoint, "--out", model, "--arch", "yolo", "--width", "8", "--imgsz", "160x96", "--fit");
+
+        Assert.Equal(0, code);
+        using var session = new InferenceSession(model);
+        Assert.Equal([1, 3, -1, -1], session.InputMetadata["images"].Dimensions);
+        using var card = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(model, ".json")));
+        var input = card.RootElement.GetProperty("input");
+        Assert.True(input.GetProperty("fit").GetBoolean());
+        Assert.Equal(32, input.GetProperty("multiple").GetInt32());
+        Assert.Equal(160, input.GetProperty("width").GetInt32());
+        Assert.Equal(96, input.GetProperty("height").GetInt32());
+    }
+
+    [Fact]
+    public void Export_SsdWithFit_UsageErrorSayingWhy()
+    {
+        var checkpoint = SaveCheckpoint(DetectorArch.Ssd);
+
+        var error = Assert.Throws<UsageException>(() => Run("--checkpoint", checkpoint, "--out", Path.Combine(_root, "m.onnx"), "--arch", "ssd", "--width", "8", "--imgsz", "128", "--fit"));
+
+        Assert.Contains("--fit is for --arch yolo", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_root, "m.onnx")));
+    }
+
+    [Fact]
     public void Export_OutInAFolderNotYetThere_CreatesItAndWritesModelAndCard()
     {
         var checkpoint = SaveCheckpoint(DetectorArch.Yolo);
@@ -148,7 +178,7 @@ public sealed class ExportCommandTests : IDisposable
         Assert.Contains($"stride-{detailFrom} detail of 8 beside the stride-8 head's input", architecture, StringComparison.Ordinal);
     }
 
-    private static int Run(params string[] args) => TrainCommand.Export(new Arguments(args, new HashSet<string>()), TextWriter.Null);
+    private static int Run(params string[] args) => TrainCommand.Export(new Arguments(args, TrainCommand.ExportFlags), TextWriter.Null);
 
     private string SaveCheckpoint(string arch)
     {

@@ -62,4 +62,39 @@ public sealed class OnnxExporterTests : IDisposable
         Assert.Equal("detect", session.ModelMetadata.CustomMetadataMap["task"]);
         Assert.Equal($"[{height}, {width}]", session.ModelMetadata.CustomMetadataMap["imgsz"]);
     }
+
+    [Fact]
+    public void Export_YoloNetWithFitInput_OnnxRuntimeMatchesTorchSharpAtOtherSizes()
+    {
+        TorchRuntime.Initialize();
+        random.manual_seed(4);
+        using var net = new YoloShapesNet(6, BackboneShape.Create(8, "patch2", null, detail: 8), inputSize: 128);
+        net.eval();
+        net.SetExportInput(160, 96);
+        net.SetFitInput(true);
+        OnnxExporter.Export(net, _path, ["circle", "triangle", "square", "star", "hexagon", "cross"]);
+
+        using var session = new InferenceSession(_path);
+        Assert.Equal(["", "", "height", "width"], session.InputMetadata["images"].SymbolicDimensions);
+        foreach (var (width, height) in new[] { (160, 96), (96, 160), (224, 64) })
+        {
+            using var input = rand(1, 3, height, width);
+            float[] expected;
+            using (no_grad())
+            {
+                var (d, l) = net.forward(input);
+                using var decoded = net.Decode(d, l, (width, height));
+                expected = decoded.contiguous().data<float>().ToArray();
+                d.Dispose();
+                l.Dispose();
+            }
+
+            var data = input.contiguous().data<float>().ToArray();
+            using var results = session.Run([NamedOnnxValue.CreateFromTensor("images", new DenseTensor<float>(data, [1, 3, height, width]))]);
+            var output = results.Single(r => r.Name == "output0").AsTensor<float>();
+            Assert.Equal([1, 10, net.AnchorsFor(width, height).Strides.Length], output.Dimensions.ToArray());
+            var maxDiff = expected.Zip(output.ToArray(), (a, b) => Math.Abs(a - b)).Max();
+            Assert.True(maxDiff <= 1e-4f, $"{width}x{height}: max abs diff {maxDiff}");
+        }
+    }
 }
