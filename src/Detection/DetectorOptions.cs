@@ -34,6 +34,12 @@ public sealed class DetectorOptions
     /// </summary>
     public bool MultiLabel { get; set; }
 
+    /// <summary>
+    /// Whether each source is fed at the input that shows it largest within the card's pixels (<see cref="ModelInputSpec.Fit"/>),
+    /// which needs a model with a dynamic height and width; null takes the card's <c>input.fit</c> (off when it has none).
+    /// </summary>
+    public bool? Fit { get; set; }
+
     [Range(1, int.MaxValue)]
     public int MaxDetections { get; set; } = 300;
 
@@ -56,4 +62,7 @@ public sealed class DetectorOptions
     /// takes CPU from decoding, drawing and encoding running beside inference, so it is off by default.
     /// </summary>
     public bool Spinning { get; set; }
+
+    /// <summary>A copy of every setting, to change some without touching these.</summary>
+    public DetectorOptions Clone() => (DetectorOptions)MemberwiseClone();
 }

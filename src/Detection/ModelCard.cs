@@ -35,11 +35,14 @@ public sealed partial class ModelCard
     public string? SourcePath { get; init; }
 
     /// <summary>This card for one input size (<see cref="ModelInputSpec.WithSize"/>).</summary>
-    public ModelCard WithInputSize(int width, int height) => new()
+    public ModelCard WithInputSize(int width, int height) => WithInput(Input.WithSize(width, height));
+
+    /// <summary>This card with another input spec.</summary>
+    public ModelCard WithInput(ModelInputSpec input) => new()
     {
         Name = Name,
         Layout = Layout,
-        Input = Input.WithSize(width, height),
+        Input = input,
         Labels = Labels,
         ScoreThreshold = ScoreThreshold,
         IouThreshold = IouThreshold,

@@ -36,6 +36,22 @@ public sealed class ModelInputSpec
     /// <summary>What a fitted input's sides are multiples of: the network's coarsest stride.</summary>
     public int Multiple { get; init; } = 32;
 
+    /// <summary>This spec with <see cref="Fit"/> set to <paramref name="fit"/>.</summary>
+    public ModelInputSpec WithFit(bool fit) => new()
+    {
+        Width = Width,
+        Height = Height,
+        Color = Color,
+        Scale = Scale,
+        Mean = Mean,
+        Std = Std,
+        Resize = Resize,
+        Align = Align,
+        Pad = Pad,
+        Fit = fit,
+        Multiple = Multiple,
+    };
+
     /// <summary>This spec with another input size (and <see cref="Fit"/> off: it describes one size).</summary>
     public ModelInputSpec WithSize(int width, int height) => new()
     {

@@ -238,6 +238,10 @@ public sealed partial class OnnxDetector
         string modelText = $"model '{ModelPath}'";
         card ??= InferCard();
         string cardText = Capitalize(CardSource(card));
+        if (options.Fit is { } fit && fit != card.Input.Fit)
+        {
+            card = card.WithInput(card.Input.WithFit(fit));
+        }
 
         Card = card;
         ScoreThreshold = options.ScoreThreshold ?? card.ScoreThreshold;
@@ -456,8 +460,8 @@ public sealed partial class OnnxDetector
         if (card.Input.Fit && (d[2] > 0 || d[3] > 0))
         {
             throw new ModelException(
-                $"{cardText} sets input.fit, but {modelText} input '{name}' is fixed at {shape}. " +
-                "Export the model with a dynamic height and width, or remove input.fit from the card.");
+                $"Input fitting is on ({cardText}'s input.fit, or Detector:Fit / --fit), but {modelText} input '{name}' is fixed at {shape}. " +
+                "Export the model with a dynamic height and width, or turn fitting off (remove input.fit from the card, or --no-fit).");
         }
 
         if ((d[2] > 0 && d[2] != card.Input.Height) || (d[3] > 0 && d[3] != card.Input.Width))

@@ -162,6 +162,33 @@ public sealed class FittedInputTests : IDisposable
     }
 
     [Fact]
+    public void Open_FitOptionOnAFixedSizeModel_ThrowsSayingHowToTurnItOff()
+    {
+        var ex = Assert.Throws<ModelException>(() => OnnxDetector.Open(new DetectorOptions { ModelPath = RepoAssets.Model("lookout-ssd-shapes.onnx"), Fit = true, Device = ExecutionDevice.Cpu }));
+
+        Assert.Contains("Detector:Fit", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("fixed at [1,3,320,448]", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_FitOptionOff_EverySourceAtTheCardsSize()
+    {
+        using OnnxDetector detector = OnnxDetector.Open(new DetectorOptions { ModelPath = RepoAssets.Model("lookout-yolo-shapes.onnx"), Fit = false, Device = ExecutionDevice.Cpu });
+        using Mat frame = RepoAssets.SampleFrame();
+
+        Assert.Equal((512, 384), detector.InputSizeFor(1280, 720));
+        Assert.NotEmpty(detector.Detect(frame));
+    }
+
+    [Fact]
+    public void Open_FitOptionOnACardWithoutIt_FitsEachSource()
+    {
+        using OnnxDetector detector = OnnxDetector.Open(new DetectorOptions { ModelPath = RepoAssets.Model("lookout-yolo-shapes.onnx"), CardPath = WriteCard(fit: false, width: 512, height: 384), Fit = true, Device = ExecutionDevice.Cpu });
+
+        Assert.Equal((576, 320), detector.InputSizeFor(1280, 720));
+    }
+
+    [Fact]
     public void Fix_BundledYolo_InputTakesThatSizeOnly()
     {
         byte[] model = File.ReadAllBytes(RepoAssets.Model("lookout-yolo-shapes.onnx"));

@@ -166,6 +166,8 @@ public static class LookoutCli
         map.Add(new Option<float>("--iou") { Description = "NMS IoU threshold (default: the card's)." }, "Detector:IouThreshold");
         map.AddFlag(new Option<bool>("--agnostic-nms") { Description = "Let boxes of different classes suppress each other." }, "Detector:AgnosticNms");
         map.AddFlag(new Option<bool>("--multi-label") { Description = "Let each anchor propose every class above the score threshold, not only its best." }, "Detector:MultiLabel");
+        map.AddFlag(new Option<bool>("--fit") { Description = "Feed each source at the input that shows it largest within the card's pixels (a model with a dynamic height and width; default: the card's input.fit)." }, "Detector:Fit");
+        map.AddFlag(new Option<bool>("--no-fit") { Description = "Feed every source at the card's input size, even where the card says input.fit." }, "Detector:Fit", "false");
         map.Add(new Option<int>("--max-detections") { Description = "Keep at most N detections per frame (default 300)." }, "Detector:MaxDetections");
         map.Add(new Option<ExecutionDevice>("--device") { Description = "auto (CUDA if it loads, else CPU), cpu or cuda." }, "Detector:Device");
         map.Add(new Option<int>("--device-id") { Description = "CUDA device index." }, "Detector:DeviceId");

@@ -92,19 +92,10 @@ public sealed partial class AnnotateJob : IJob
     public static OnnxDetector OpenDetector(DetectorOptions configured, ILogger logger)
     {
         var resolved = EnsureModelExists(configured);
-        var options = new DetectorOptions
-        {
-            ModelPath = resolved,
-            CardPath = configured.CardPath is null ? FindBundledCard(resolved) : PathResolver.Resolve(configured.CardPath),
-            ScoreThreshold = configured.ScoreThreshold,
-            IouThreshold = configured.IouThreshold,
-            AgnosticNms = configured.AgnosticNms,
-            MultiLabel = configured.MultiLabel,
-            MaxDetections = configured.MaxDetections,
-            Device = configured.Device,
-            DeviceId = configured.DeviceId,
-            IntraOpThreads = configured.IntraOpThreads,
-        };
+        // Every setting as configured, copied whole so none is left behind, with the paths resolved.
+        var options = configured.Clone();
+        options.ModelPath = resolved;
+        options.CardPath = configured.CardPath is null ? FindBundledCard(resolved) : PathResolver.Resolve(configured.CardPath);
         return OnnxDetector.Open(options, logger);
     }
 

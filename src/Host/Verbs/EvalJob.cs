@@ -47,21 +47,10 @@ public sealed partial class EvalJob : IJob
         }
 
         var dataset = LoadDataset(PathResolver.Resolve(_eval.Data), _eval.Split, _eval.Truth is null ? null : PathResolver.Resolve(_eval.Truth), _loggers.CreateLogger("lookout.dataset"));
-        var configured = new DetectorOptions
-        {
-            ModelPath = _detector.ModelPath,
-            CardPath = _detector.CardPath,
-            ScoreThreshold = _detector.ScoreThreshold ?? EvalOptions.DefaultScoreThreshold,
-            IouThreshold = _detector.IouThreshold,
-            // Scored as one class, a box detected twice under two names would count once as a false positive.
-            AgnosticNms = _detector.AgnosticNms || _eval.ClassAgnostic,
-            MultiLabel = _detector.MultiLabel,
-            MaxDetections = _detector.MaxDetections,
-            Device = _detector.Device,
-            DeviceId = _detector.DeviceId,
-            IntraOpThreads = _detector.IntraOpThreads,
-            Spinning = _detector.Spinning,
-        };
+        var configured = _detector.Clone();
+        configured.ScoreThreshold = _detector.ScoreThreshold ?? EvalOptions.DefaultScoreThreshold;
+        // Scored as one class, a box detected twice under two names would count once as a false positive.
+        configured.AgnosticNms = _detector.AgnosticNms || _eval.ClassAgnostic;
         using var detector = AnnotateJob.OpenDetector(configured, _loggers.CreateLogger("lookout.detection"));
         CheckReportPath(_eval.Json, detector);
         var missing = dataset.ClassNames.Where(c => !detector.Labels.Contains(c)).ToArray();

@@ -178,6 +178,20 @@ public sealed partial class EvalTests
     }
 
     [Fact]
+    public async Task Eval_NoFit_BundledYoloRunsAtItsCardsSizeAndSaysSo()
+    {
+        var (fitCode, _, fitError) = await RunWithOutputAsync(
+            "eval", "--model", RepoPaths.Path("models", "lookout-yolo-shapes.onnx"), "--data", RepoPaths.Path("videos", "shapes-sample.mp4"), "--device", "cpu");
+        var (code, _, error) = await RunWithOutputAsync(
+            "eval", "--model", RepoPaths.Path("models", "lookout-yolo-shapes.onnx"), "--data", RepoPaths.Path("videos", "shapes-sample.mp4"), "--device", "cpu", "--no-fit");
+
+        Assert.True(fitCode == 0, fitError);
+        Assert.Contains("fitted to each source's shape within 512x384 pixels", fitError);
+        Assert.True(code == 0, error);
+        Assert.Contains("input 512x384,", error);
+    }
+
+    [Fact]
     public async Task Eval_VideoWithSplit_FailsSayingAVideoHasNone()
     {
         var (code, error) = await CliRunner.RunAsync(
