@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Lookout.Detection;
 
-public sealed partial class ModelCard
+public sealed partial record ModelCard
 {
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {

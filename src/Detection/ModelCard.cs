@@ -11,7 +11,7 @@ namespace Lookout.Detection;
 /// "iou_threshold", "strides"}</c>. Required: layout, input.width, input.height, input.color, input.scale and
 /// labels or labels_file. Unknown fields are ignored so tools can add their own.
 /// </remarks>
-public sealed partial class ModelCard
+public sealed partial record ModelCard
 {
     public const float DefaultScoreThreshold = 0.25f;
     public const float DefaultIouThreshold = 0.45f;
@@ -35,18 +35,5 @@ public sealed partial class ModelCard
     public string? SourcePath { get; init; }
 
     /// <summary>This card for one input size (<see cref="ModelInputSpec.WithSize"/>).</summary>
-    public ModelCard WithInputSize(int width, int height) => WithInput(Input.WithSize(width, height));
-
-    /// <summary>This card with another input spec.</summary>
-    public ModelCard WithInput(ModelInputSpec input) => new()
-    {
-        Name = Name,
-        Layout = Layout,
-        Input = input,
-        Labels = Labels,
-        ScoreThreshold = ScoreThreshold,
-        IouThreshold = IouThreshold,
-        Strides = Strides,
-        SourcePath = SourcePath,
-    };
+    public ModelCard WithInputSize(int width, int height) => this with { Input = Input.WithSize(width, height) };
 }

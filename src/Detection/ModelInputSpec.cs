@@ -4,7 +4,7 @@ namespace Lookout.Detection;
 /// What a model expects as input. The value fed for a pixel channel is ((pixel × <see cref="Scale"/>) − mean) / std,
 /// with <see cref="Mean"/> and <see cref="Std"/> in the tensor's channel order (<see cref="Color"/>).
 /// </summary>
-public sealed class ModelInputSpec
+public sealed record ModelInputSpec
 {
     public required int Width { get; init; }
 
@@ -36,36 +36,8 @@ public sealed class ModelInputSpec
     /// <summary>What a fitted input's sides are multiples of: the network's coarsest stride.</summary>
     public int Multiple { get; init; } = 32;
 
-    /// <summary>This spec with <see cref="Fit"/> set to <paramref name="fit"/>.</summary>
-    public ModelInputSpec WithFit(bool fit) => new()
-    {
-        Width = Width,
-        Height = Height,
-        Color = Color,
-        Scale = Scale,
-        Mean = Mean,
-        Std = Std,
-        Resize = Resize,
-        Align = Align,
-        Pad = Pad,
-        Fit = fit,
-        Multiple = Multiple,
-    };
-
     /// <summary>This spec with another input size (and <see cref="Fit"/> off: it describes one size).</summary>
-    public ModelInputSpec WithSize(int width, int height) => new()
-    {
-        Width = width,
-        Height = height,
-        Color = Color,
-        Scale = Scale,
-        Mean = Mean,
-        Std = Std,
-        Resize = Resize,
-        Align = Align,
-        Pad = Pad,
-        Multiple = Multiple,
-    };
+    public ModelInputSpec WithSize(int width, int height) => this with { Width = width, Height = height, Fit = false };
 
     /// <summary>
     /// The input a <paramref name="sourceWidth"/>×<paramref name="sourceHeight"/> source is fed at: with <see cref="Fit"/>,

@@ -240,7 +240,7 @@ public sealed partial class OnnxDetector
         string cardText = Capitalize(CardSource(card));
         if (options.Fit is { } fit && fit != card.Input.Fit)
         {
-            card = card.WithInput(card.Input.WithFit(fit));
+            card = card with { Input = card.Input with { Fit = fit } };
         }
 
         Card = card;

@@ -39,15 +39,7 @@ public sealed class OnnxExporterTests : IDisposable
         net.eval();
         net.SetExportInput(width, height);
         using var input = rand(1, 3, height, width);
-        float[] expected;
-        using (no_grad())
-        {
-            var (d, l) = net.forward(input);
-            using var decoded = net.Decode(d, l, (width, height));
-            expected = decoded.contiguous().data<float>().ToArray();
-            d.Dispose();
-            l.Dispose();
-        }
+        var expected = TorchOutput(net, input, width, height);
 
         OnnxExporter.Export(net, _path, ["circle", "triangle", "square", "star", "hexagon", "cross"]);
 
@@ -79,15 +71,7 @@ public sealed class OnnxExporterTests : IDisposable
         foreach (var (width, height) in new[] { (160, 96), (96, 160), (224, 64) })
         {
             using var input = rand(1, 3, height, width);
-            float[] expected;
-            using (no_grad())
-            {
-                var (d, l) = net.forward(input);
-                using var decoded = net.Decode(d, l, (width, height));
-                expected = decoded.contiguous().data<float>().ToArray();
-                d.Dispose();
-                l.Dispose();
-            }
+            var expected = TorchOutput(net, input, width, height);
 
             var data = input.contiguous().data<float>().ToArray();
             using var results = session.Run([NamedOnnxValue.CreateFromTensor("images", new DenseTensor<float>(data, [1, 3, height, width]))]);
@@ -96,5 +80,17 @@ public sealed class OnnxExporterTests : IDisposable
             var maxDiff = expected.Zip(output.ToArray(), (a, b) => Math.Abs(a - b)).Max();
             Assert.True(maxDiff <= 1e-4f, $"{width}x{height}: max abs diff {maxDiff}");
         }
+    }
+
+    /// <summary>The network's decoded <c>yolov8</c>-layout output for <paramref name="input"/>, as TorchSharp computes it.</summary>
+    private static float[] TorchOutput(YoloShapesNet net, TorchSharp.torch.Tensor input, int width, int height)
+    {
+        using var noGrad = no_grad();
+        var (d, l) = net.forward(input);
+        using var decoded = net.Decode(d, l, (width, height));
+        var values = decoded.contiguous().data<float>().ToArray();
+        d.Dispose();
+        l.Dispose();
+        return values;
     }
 }
