@@ -18,6 +18,7 @@ public sealed class OpenCvDnnDetector : IDisposable
     private readonly ModelInputSpec _fit;
     private readonly int _width;
     private readonly int _height;
+    private (int Width, int Height) _checkedSource;
     private readonly Preprocessor _preprocessor;
     private readonly Postprocessor _postprocessor;
     private readonly float[] _input;
@@ -109,11 +110,17 @@ public sealed class OpenCvDnnDetector : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(bgrImage);
-        if (_fit.FitTo(bgrImage.Width, bgrImage.Height) is var size && size != (_width, _height))
+        if ((bgrImage.Width, bgrImage.Height) != _checkedSource)
         {
-            throw new ArgumentException(
-                $"This OpenCV DNN network runs at {_width}x{_height}, but a {bgrImage.Width}x{bgrImage.Height} image is fed at {size.Width}x{size.Height}; open one for that image size.",
-                nameof(bgrImage));
+            // Once per source size, not per frame: the fitted size depends on the source's size alone.
+            if (_fit.FitTo(bgrImage.Width, bgrImage.Height) is var size && size != (_width, _height))
+            {
+                throw new ArgumentException(
+                    $"This OpenCV DNN network runs at {_width}x{_height}, but a {bgrImage.Width}x{bgrImage.Height} image is fed at {size.Width}x{size.Height}; open one for that image size.",
+                    nameof(bgrImage));
+            }
+
+            _checkedSource = (bgrImage.Width, bgrImage.Height);
         }
 
         long start = Stopwatch.GetTimestamp();

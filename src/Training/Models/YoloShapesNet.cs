@@ -109,10 +109,7 @@ internal sealed class YoloShapesNet : nn.Module<Tensor, (Tensor Distances, Tenso
     /// <c>width</c>, grid points computed in the graph) rather than <see cref="ExportInput"/> only, which then is the
     /// nominal size: the runtime fits each source's aspect ratio within that many pixels (the card's <c>input.fit</c>).
     /// </summary>
-    public bool FitInput { get; private set; }
-
-    /// <summary>See <see cref="FitInput"/>.</summary>
-    public void SetFitInput(bool fit) => FitInput = fit;
+    public bool FitInput { get; set; }
 
     /// <summary>ONNX metadata as Ultralytics writes it (class names, <c>imgsz</c> as [height, width]), so the runtime infers the layout without a card.</summary>
     public Dictionary<string, string> Metadata(IReadOnlyList<string> labels) => new()

@@ -62,7 +62,7 @@ internal sealed class YoloTrainableDetector : ITrainableDetector
     public bool FitInput
     {
         get => _net.FitInput;
-        set => _net.SetFitInput(value);
+        set => _net.FitInput = value;
     }
 
     public IEnumerable<nn.Module> Backbone => _net.Backbone;

@@ -63,7 +63,7 @@ public sealed class OnnxExporterTests : IDisposable
         using var net = new YoloShapesNet(6, BackboneShape.Create(8, "patch2", null, detail: 8), inputSize: 128);
         net.eval();
         net.SetExportInput(160, 96);
-        net.SetFitInput(true);
+        net.FitInput = true;
         OnnxExporter.Export(net, _path, ["circle", "triangle", "square", "star", "hexagon", "cross"]);
 
         using var session = new InferenceSession(_path);
