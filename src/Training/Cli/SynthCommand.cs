@@ -5,14 +5,14 @@ using OpenCvSharp;
 namespace Lookout.Training.Cli;
 
 /// <summary>
-/// <c>synth --out DIR --count N [--seed S] [--size WxH…] [--split-ratios TRAIN,VAL,TEST] [--objects MIN-MAX]</c> writes a VOC
+/// <c>synth --out DIR --count N [--seed S] [--size WxH…] [--split-ratios TRAIN,VAL,TEST] [--objects MIN-MAX] [--distractors MIN-MAX]</c> writes a VOC
 /// dataset; <c>synth --video OUT.mp4 --frames N [--seed S] [--size WxH] [--fps F] [--truth OUT.jsonl]</c>
 /// writes an annotated video.
 /// </summary>
 internal static class SynthCommand
 {
     public const string Usage =
-        "lookout-train synth --out DIR --count N [--seed S] [--size WxH[,WxH...]] [--split-ratios 0.8,0.1,0.1] [--objects 1-8]\n" +
+        "lookout-train synth --out DIR --count N [--seed S] [--size WxH[,WxH...]] [--split-ratios 0.8,0.1,0.1] [--objects 1-8] [--distractors MIN-MAX]\n" +
         "lookout-train synth --video OUT.mp4 --frames N [--seed S] [--size WxH] [--fps 25] [--truth OUT.jsonl]";
 
     public static int Run(Arguments args, TextWriter output)
@@ -41,9 +41,10 @@ internal static class SynthCommand
         var imageSizes = args.Sizes("size", SyntheticImageGenerator.DefaultSizes);
         var ratios = ParseRatios(args.String("split-ratios") ?? "0.8,0.1,0.1");
         var perImage = ParseObjects(args.String("objects"));
+        var distractors = ParseDistractors(args.String("distractors"));
         args.EnsureAllUsed();
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var perClass = SyntheticDatasetWriter.Write(outDir, count, seed, imageSizes, ratios, perImage);
+        var perClass = SyntheticDatasetWriter.Write(outDir, count, seed, imageSizes, ratios, perImage, distractors: distractors);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {count} images to {outDir} in {started.Elapsed.TotalSeconds:F1} s"));
         for (var c = 0; c < perClass.Length; c++)
         {
@@ -54,7 +55,19 @@ internal static class SynthCommand
     }
 
     /// <summary><c>--objects MIN-MAX</c> (or one number N for exactly N); null when not given.</summary>
-    internal static ObjectCount? ParseObjects(string? text)
+    internal static ObjectCount? ParseObjects(string? text) =>
+        ParseRange(text, 1, ObjectCount.Most) is var (min, max) ? new ObjectCount(min, max)
+        : text is null ? null
+        : throw new UsageException($"--objects '{text}' must be MIN-MAX objects per image, 0 <= MIN <= MAX <= {ObjectCount.Most}, MAX >= 1 (e.g. 1-8, the default).");
+
+    /// <summary><c>--distractors MIN-MAX</c> (or one number N for exactly N); null when not given.</summary>
+    internal static DistractorCount? ParseDistractors(string? text) =>
+        ParseRange(text, 0, DistractorCount.Most) is var (min, max) ? new DistractorCount(min, max)
+        : text is null ? null
+        : throw new UsageException($"--distractors '{text}' must be MIN-MAX distractors per image, 0 <= MIN <= MAX <= {DistractorCount.Most} (e.g. 6-20; by default 0 to 7).");
+
+    /// <summary>MIN-MAX or N with 0 ≤ MIN ≤ MAX, <paramref name="leastMax"/> ≤ MAX ≤ <paramref name="most"/>; null when absent or not so.</summary>
+    private static (int Min, int Max)? ParseRange(string? text, int leastMax, int most)
     {
         if (text is null)
         {
@@ -66,13 +79,13 @@ internal static class SynthCommand
         if (parts.Length is 1 or 2 && parts.Select((p, i) => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out values[i])).All(ok => ok))
         {
             var (min, max) = (values[0], values[^1]);
-            if (min <= max && max is >= 1 and <= ObjectCount.Most)
+            if (min <= max && max >= leastMax && max <= most)
             {
-                return new ObjectCount(min, max);
+                return (min, max);
             }
         }
 
-        throw new UsageException($"--objects '{text}' must be MIN-MAX objects per image, 0 <= MIN <= MAX <= {ObjectCount.Most}, MAX >= 1 (e.g. 1-8, the default).");
+        return null;
     }
 
     private static (double, double, double) ParseRatios(string text)

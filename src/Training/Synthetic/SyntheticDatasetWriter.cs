@@ -16,6 +16,7 @@ public static class SyntheticDatasetWriter
     /// </summary>
     /// <param name="splitRatios">Fractions of train, val and test (normalized); ids are shuffled by the seed.</param>
     /// <param name="objects">Objects per image; default <see cref="SyntheticImageGenerator.DefaultObjects"/>.</param>
+    /// <param name="distractors">Distractors per image; default as <see cref="SyntheticImageGenerator.Generate"/> says.</param>
     /// <returns>Objects written per class.</returns>
     public static int[] Write(
         string outputDirectory,
@@ -25,7 +26,8 @@ public static class SyntheticDatasetWriter
         (double Train, double Val, double Test) splitRatios,
         ObjectCount? objects = null,
         IProgress<int>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        DistractorCount? distractors = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         var final = Path.GetFullPath(outputDirectory);
@@ -56,7 +58,7 @@ public static class SyntheticDatasetWriter
             i =>
             {
                 var id = ImageId(i);
-                var (image, truth, quality) = SyntheticImageGenerator.Generate(seed, i, sizes, objects);
+                var (image, truth, quality) = SyntheticImageGenerator.Generate(seed, i, sizes, objects, distractors);
                 using (image)
                 {
                     imageSizes[i] = image.Size();

@@ -35,4 +35,32 @@ public sealed class SynthCommandTests
         var error = Assert.Throws<UsageException>(() => SynthCommand.ParseObjects(text));
         Assert.Contains("--objects", error.Message);
     }
+
+    [Theory]
+    [InlineData("8-24", 8, 24)]
+    [InlineData("0-0", 0, 0)]
+    [InlineData("0", 0, 0)]
+    [InlineData("64", 64, 64)]
+    public void ParseDistractors_Range_MinAndMax(string text, int min, int max)
+    {
+        Assert.Equal(new DistractorCount(min, max), SynthCommand.ParseDistractors(text));
+    }
+
+    [Fact]
+    public void ParseDistractors_NotGiven_Null()
+    {
+        Assert.Null(SynthCommand.ParseDistractors(null));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("x")]
+    [InlineData("9-3")]
+    [InlineData("1-65")]
+    [InlineData("-2")]
+    public void ParseDistractors_Bad_UsageErrorNamingOption(string text)
+    {
+        var error = Assert.Throws<UsageException>(() => SynthCommand.ParseDistractors(text));
+        Assert.Contains("--distractors", error.Message);
+    }
 }

@@ -79,6 +79,50 @@ public sealed class SyntheticDataTests : IDisposable
         }
     }
 
+    [Fact]
+    public void SplitDistractors_Range_TotalWithinAndAboutAFifthInFront()
+    {
+        var rng = new Random(7);
+        var count = new DistractorCount(8, 24);
+        var draws = Enumerable.Range(0, 2000).Select(_ => SyntheticImageGenerator.SplitDistractors(rng, count)).ToList();
+
+        Assert.All(draws, d => Assert.InRange(d.Behind + d.Front, 8, 24));
+        var share = (double)draws.Sum(d => d.Front) / draws.Sum(d => d.Behind + d.Front);
+        Assert.InRange(share, DistractorCount.FrontShare - 0.02, DistractorCount.FrontShare + 0.02);
+        Assert.Contains(draws, d => d.Behind + d.Front == 8);
+        Assert.Contains(draws, d => d.Behind + d.Front == 24);
+    }
+
+    [Fact]
+    public void Generate_ManyDistractors_MoreEdgesSameSizeAndQualityRange()
+    {
+        IReadOnlyList<Size> sizes = [new Size(320, 240)];
+        double Edges(DistractorCount? distractors) => Enumerable.Range(0, 6).Sum(i =>
+        {
+            var (image, _, quality) = SyntheticImageGenerator.Generate(11, i, sizes, new ObjectCount(1, 1), distractors);
+            using (image)
+            using (var gray = image.CvtColor(ColorConversionCodes.BGR2GRAY))
+            using (var edges = gray.Canny(80, 160))
+            {
+                Assert.Equal(sizes[0], image.Size());
+                Assert.InRange(quality, 35, 95);
+                return Cv2.CountNonZero(edges);
+            }
+        });
+
+        // The background's clutter varies as much; forty distractors per image against none dominate it over six images.
+        Assert.True(Edges(new DistractorCount(40, 40)) > 1.5 * Edges(new DistractorCount(0, 0)));
+    }
+
+    [Theory]
+    [InlineData(-1, 4)]
+    [InlineData(5, 4)]
+    [InlineData(0, DistractorCount.Most + 1)]
+    public void DistractorCount_OutOfRange_Throws(int min, int max)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DistractorCount(min, max));
+    }
+
     [Theory]
     [InlineData(-1, 4)]
     [InlineData(5, 4)]
