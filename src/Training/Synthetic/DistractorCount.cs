@@ -2,19 +2,13 @@ namespace Lookout.Training.Synthetic;
 
 /// <summary>
 /// How many distractors (things that are not objects) a synthetic image holds when told (<c>synth --distractors</c>):
-/// from <see cref="Min"/> to <see cref="Max"/>, both included, each drawn in front of the objects with probability
-/// <see cref="FrontShare"/> and behind them otherwise.
+/// from <see cref="Min"/> to <see cref="Max"/>, both included; as many in front of the objects as without a count
+/// (none, or in half the images 1 or 2), the rest behind them.
 /// </summary>
 public readonly record struct DistractorCount
 {
     /// <summary>The most distractors one image may hold.</summary>
     public const int Most = 64;
-
-    /// <summary>
-    /// The share of distractors drawn over the objects (they may hide part of one): about what the untold default
-    /// gives, 0 to 5 behind and, in half the images, 1 or 2 in front.
-    /// </summary>
-    public const double FrontShare = 0.2;
 
     /// <exception cref="ArgumentOutOfRangeException">Not 0 ≤ min ≤ max ≤ <see cref="Most"/>.</exception>
     public DistractorCount(int min, int max)

@@ -19,9 +19,9 @@ public static class SyntheticImageGenerator
     /// <summary>Generates image <paramref name="index"/> of the set made with <paramref name="seed"/>.</summary>
     /// <param name="objects">How many objects to place (uniform over the range; none in 3 % of images); default <see cref="DefaultObjects"/>.</param>
     /// <param name="distractors">
-    /// How many distractors to place (uniform over the range, each in front of the objects with probability
-    /// <see cref="DistractorCount.FrontShare"/>); by default 0 to 5 behind the objects and, in half the images, 1 or 2
-    /// in front — the same random draws as before this option, so a seed still makes the same images.
+    /// How many distractors to place (uniform over the range; in front of the objects as many as by default, the rest
+    /// behind); by default 0 to 5 behind the objects and, in half the images, 1 or 2 in front — the same random draws
+    /// as before this option, so a seed still makes the same images.
     /// </param>
     /// <returns>The BGR image (the caller disposes it), its ground truth, and the JPEG quality to save it with.</returns>
     public static (Mat Image, IReadOnlyList<AnnotatedObject> Objects, int JpegQuality) Generate(int seed, int index, IReadOnlyList<Size> sizes, ObjectCount? objects = null, DistractorCount? distractors = null)
@@ -53,7 +53,7 @@ public static class SyntheticImageGenerator
             layers.Add(shape.ToLayer());
         }
 
-        var inFront = front >= 0 ? front : rng.NextDouble() < 0.5 ? rng.Next(1, 3) : 0;
+        var inFront = front >= 0 ? front : InFront(rng);
         for (var i = 0; i < inFront; i++)
         {
             layers.Add(SceneSampler.Distractor(rng, size, image));
@@ -65,21 +65,19 @@ public static class SyntheticImageGenerator
         return (image, truth, degradation.JpegQuality);
     }
 
-    /// <summary>How many of a drawn number of distractors go behind the objects and how many in front.</summary>
+    /// <summary>
+    /// How many of a drawn number of distractors go behind the objects and how many in front: in front as many as
+    /// without a count (none, or in half the images 1 or 2), so objects are hidden by distractors no more often than
+    /// in the default scenes; the rest behind.
+    /// </summary>
     internal static (int Behind, int Front) SplitDistractors(Random rng, DistractorCount count)
     {
         var total = rng.Next(count.Min, count.Max + 1);
-        var front = 0;
-        for (var i = 0; i < total; i++)
-        {
-            if (rng.NextDouble() < DistractorCount.FrontShare)
-            {
-                front++;
-            }
-        }
-
+        var front = Math.Min(total, InFront(rng));
         return (total - front, front);
     }
+
+    private static int InFront(Random rng) => rng.NextDouble() < 0.5 ? rng.Next(1, 3) : 0;
 
     internal static int Mix(int seed, int index) => unchecked((int)((uint)seed * 2654435761u ^ (uint)index * 40503u + 0x9E3779B9u));
 
