@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Trains the bundled SSD from scratch in one command: a short YOLO run teaches the shared backbone
+# Trains the SSD from scratch in one command (the bundled one is this, then fine-tuned on images with more distractors: README): a short YOLO run teaches the shared backbone
 # (the SSD alone is slow to start), then the SSD trains from that checkpoint. Prints each step's and
 # the total wall time; both run folders keep their run.json, training.csv and training.png.
 #
