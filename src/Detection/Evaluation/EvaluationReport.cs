@@ -25,6 +25,9 @@ public sealed class EvaluationReport
 
     public IReadOnlyList<ClassAveragePrecision> Classes { get; }
 
+    /// <summary>Precision and recall by score threshold, all classes pooled at IoU 0.5; none when not computed.</summary>
+    public OperatingPoints OperatingPoints { get; init; } = OperatingPoints.None;
+
     /// <summary>Mean over classes with ground truth of AP at IoU 0.5 (VOC all-point).</summary>
     public double Map50 { get; }
 
@@ -40,9 +43,10 @@ public sealed class EvaluationReport
 
     /// <summary>
     /// A per-class table (class, ground truths, difficult, detections, AP50, AP75, AP50-95; "-" for a
-    /// class with no ground truth) whose last line is <see cref="SummaryLine"/>.
+    /// class with no ground truth), the sizes, precision and recall at <paramref name="scoreThreshold"/> (the
+    /// one the model shows detections at) and at the threshold of best F1, and last <see cref="SummaryLine"/>.
     /// </summary>
-    public string FormatTable()
+    public string FormatTable(double? scoreThreshold = null)
     {
         var width = Math.Max(5, Classes.Count == 0 ? 0 : Classes.Max(c => c.Label.Length));
         var sb = new StringBuilder();
@@ -63,6 +67,16 @@ public sealed class EvaluationReport
             }
         }
 
+        if (OperatingPoints.BestF1 is { } best)
+        {
+            if (scoreThreshold is { } shown)
+            {
+                sb.Append(inv, $"at score > {shown:0.###} (the model's threshold): {Describe(OperatingPoints.At(shown))}").Append('\n');
+            }
+
+            sb.Append(inv, $"best F1 at score > {best.Score:0.00}: {Describe(best)}").Append('\n');
+        }
+
         sb.Append(inv, $"images: {ImageCount}  classes evaluated: {Classes.Count(c => c.IsEvaluated)} of {Classes.Count}").Append('\n');
         sb.Append(SummaryLine);
         return sb.ToString();
@@ -70,10 +84,15 @@ public sealed class EvaluationReport
 
     public override string ToString() => FormatTable();
 
+    private static string Describe(OperatingPoint p) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"precision {p.Precision:F3}, recall {p.Recall:F3}, F1 {p.F1:F3} ({p.TruePositives} right, {p.FalsePositives} wrong, {p.GroundTruths} objects; IoU 0.5, classes pooled)");
+
     /// <summary>
     /// JSON for machines: <c>{"images", "iou_thresholds", "map50", "map75", "map50_95", "classes": [{"class_id",
-    /// "label", "ground_truths", "difficult", "detections", "ap50", "ap75", "ap50_95"}]}</c>; APs of a class
-    /// with no ground truth are null.
+    /// "label", "ground_truths", "difficult", "detections", "ap50", "ap75", "ap50_95"}], "by_size", "operating_points":
+    /// [{"score", "true_positives", "false_positives", "precision", "recall", "f1"}], "best_f1"}</c>; APs of a class
+    /// with no ground truth are null, and so is <c>best_f1</c> with no detections.
     /// </summary>
     public string ToJson(bool indented = true)
     {
@@ -130,6 +149,26 @@ public sealed class EvaluationReport
             }
 
             writer.WriteEndArray();
+            writer.WriteStartArray("operating_points");
+            if (OperatingPoints.BestF1 is not null)
+            {
+                foreach (var p in OperatingPoints.Grid)
+                {
+                    WritePoint(writer, p);
+                }
+            }
+
+            writer.WriteEndArray();
+            if (OperatingPoints.BestF1 is { } best)
+            {
+                writer.WritePropertyName("best_f1");
+                WritePoint(writer, best);
+            }
+            else
+            {
+                writer.WriteNull("best_f1");
+            }
+
             writer.WriteEndObject();
         }
 
@@ -147,6 +186,18 @@ public sealed class EvaluationReport
     private static string Ap(double value) => double.IsNaN(value) ? "-" : value.ToString("F4", CultureInfo.InvariantCulture);
 
     private static double Round(double value) => Math.Round(value, 6);
+
+    private static void WritePoint(Utf8JsonWriter writer, OperatingPoint p)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("score", Round(p.Score));
+        writer.WriteNumber("true_positives", p.TruePositives);
+        writer.WriteNumber("false_positives", p.FalsePositives);
+        writer.WriteNumber("precision", Round(p.Precision));
+        writer.WriteNumber("recall", Round(p.Recall));
+        writer.WriteNumber("f1", Round(p.F1));
+        writer.WriteEndObject();
+    }
 
     private static void WriteAp(Utf8JsonWriter writer, string name, double value)
     {

@@ -63,9 +63,10 @@ public sealed class MeanAveragePrecisionEvaluator
     public EvaluationReport Compute(IReadOnlyList<SizeBucket> sizes)
     {
         var classes = new ClassAveragePrecision[_classNames.Count];
+        var pooled = new List<(float Score, sbyte Outcome)>();
         for (var c = 0; c < classes.Length; c++)
         {
-            classes[c] = ComputeClass(c, null);
+            classes[c] = ComputeClass(c, null, pooled);
         }
 
         var bySize = new List<SizeResult>(sizes.Count);
@@ -79,7 +80,11 @@ public sealed class MeanAveragePrecisionEvaluator
                 inBucket.Count == 0 ? double.NaN : inBucket.Average(c => c.Ap50To95)));
         }
 
-        return new EvaluationReport(ImageCount, classes) { BySize = bySize };
+        return new EvaluationReport(ImageCount, classes)
+        {
+            BySize = bySize,
+            OperatingPoints = new OperatingPoints(pooled, classes.Sum(c => c.GroundTruths)),
+        };
     }
 
     private void CheckClass(int classId, string parameter)
@@ -96,7 +101,8 @@ public sealed class MeanAveragePrecisionEvaluator
     /// <summary>Objects outside <paramref name="bucket"/> count as difficult (ignored), and so do unmatched detections outside it.</summary>
     private bool Ignored(int image, AnnotatedObject truth, SizeBucket? bucket) => truth.Difficult || (bucket is not null && !bucket.Contains(Side(image, truth.Box)));
 
-    private ClassAveragePrecision ComputeClass(int classId, SizeBucket? bucket)
+    /// <param name="atIou50">When given, receives each of the class's detections with its outcome at IoU 0.5.</param>
+    private ClassAveragePrecision ComputeClass(int classId, SizeBucket? bucket, List<(float Score, sbyte Outcome)>? atIou50 = null)
     {
         int positives = 0, difficult = 0;
         for (var i = 0; i < _truths.Count; i++)
@@ -133,6 +139,15 @@ public sealed class MeanAveragePrecisionEvaluator
         ranked = [.. ranked.OrderByDescending(r => r.Score)];
         if (positives == 0)
         {
+            // No object of the class to find: its detections are false, except on a difficult one.
+            if (atIou50 is not null)
+            {
+                foreach (var r in ranked)
+                {
+                    atIou50.Add((r.Score, BestMatch(_truths[r.Image], classId, r.Box).Iou >= CocoIouThresholds[0] ? (sbyte)0 : (sbyte)-1));
+                }
+            }
+
             return new ClassAveragePrecision(classId, _classNames[classId], 0, difficult, ranked.Count, double.NaN, double.NaN, double.NaN);
         }
 
@@ -168,6 +183,13 @@ public sealed class MeanAveragePrecisionEvaluator
             }
 
             aps[t] = AveragePrecision.FromOutcomes(outcomes, positives);
+            if (t == 0 && atIou50 is not null)
+            {
+                for (var k = 0; k < ranked.Count; k++)
+                {
+                    atIou50.Add((ranked[k].Score, outcomes[k]));
+                }
+            }
         }
 
         return new ClassAveragePrecision(classId, _classNames[classId], positives, difficult, ranked.Count, aps[0], aps[5], aps.Average());

@@ -14,7 +14,8 @@ public static class CardRecord
     /// <summary>
     /// Sets the card's <c>evaluation</c> object: dataset, split, images, mAP50, mAP50-95, and the p50/mean
     /// inference latency on the execution provider used (whether its threads spun between runs, <c>--spin</c>, and
-    /// whether anchors proposed every class, <c>--multi-label</c>).
+    /// whether anchors proposed every class, <c>--multi-label</c>), and precision, recall and F1 at the card's score threshold
+    /// and at the threshold of best F1.
     /// Other fields are kept as they are.
     /// </summary>
     /// <exception cref="ModelException">The model has no card file (its card was inferred).</exception>
@@ -41,6 +42,8 @@ public static class CardRecord
             ["map50"] = Math.Round(report.Map50, 4),
             ["map50_95"] = Math.Round(report.Map50To95, 4),
             ["multi_label"] = multiLabel,
+            ["at_score_threshold"] = Point(report.OperatingPoints.At(detector.Card.ScoreThreshold)),
+            ["best_f1"] = report.OperatingPoints.BestF1 is { } best ? Point(best) : null,
             ["inference_ms_p50"] = inference.Count == 0 ? null : Math.Round(inference.Percentile(50), 3),
             ["inference_ms_mean"] = inference.Count == 0 ? null : Math.Round(inference.Mean, 3),
             ["execution_provider"] = detector.ExecutionProvider,
@@ -52,4 +55,13 @@ public static class CardRecord
         File.WriteAllText(temp, card.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         File.Move(temp, path, overwrite: true);
     }
+
+    /// <summary>Precision, recall and F1 at a score threshold, for the card.</summary>
+    private static JsonObject Point(OperatingPoint p) => new()
+    {
+        ["score"] = Math.Round(p.Score, 3),
+        ["precision"] = Math.Round(p.Precision, 4),
+        ["recall"] = Math.Round(p.Recall, 4),
+        ["f1"] = Math.Round(p.F1, 4),
+    };
 }

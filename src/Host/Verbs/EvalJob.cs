@@ -107,7 +107,7 @@ public sealed partial class EvalJob : IJob
             }
         }
 
-        Console.Out.WriteLine(report.FormatTable());
+        Console.Out.WriteLine(report.FormatTable(detector.Card.ScoreThreshold));
         return Task.FromResult(RunOutcome.Ok);
     }
 

@@ -142,10 +142,11 @@ public sealed class MeanAveragePrecisionEvaluatorTests
         Assert.StartsWith("class", lines[0], StringComparison.Ordinal);
         Assert.Contains("-", lines[2], StringComparison.Ordinal);
 
-        // Header, three classes, the size table (header and four sizes), the image count, the summary.
+        // Header, three classes, the size table (header and four sizes), best F1, the image count, the summary.
         Assert.StartsWith("size", lines[4], StringComparison.Ordinal);
         Assert.StartsWith("< 16 px", lines[5], StringComparison.Ordinal);
-        Assert.Equal(11, lines.Length);
+        Assert.StartsWith("best F1", lines[9], StringComparison.Ordinal);
+        Assert.Equal(12, lines.Length);
     }
 
     [Fact]

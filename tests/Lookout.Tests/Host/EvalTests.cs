@@ -31,6 +31,8 @@ public sealed partial class EvalTests
         using var json = JsonDocument.Parse(File.ReadAllText(dir.File("report.json")));
         Assert.Equal(map50, json.RootElement.GetProperty("map50").GetDouble(), 3);
         Assert.Equal(5, json.RootElement.GetProperty("images").GetInt32());
+        Assert.Contains("(the model's threshold): precision", output, StringComparison.Ordinal);
+        Assert.Equal(19, json.RootElement.GetProperty("operating_points").GetArrayLength());
         Assert.Equal("face", json.RootElement.GetProperty("classes")[0].GetProperty("label").GetString());
     }
 
@@ -54,6 +56,12 @@ public sealed partial class EvalTests
         Assert.True(evaluation.GetProperty("inference_ms_p50").GetDouble() > 0);
         Assert.False(evaluation.GetProperty("spinning").GetBoolean());
         Assert.False(evaluation.GetProperty("multi_label").GetBoolean());
+        // What a person sees at the card's threshold, and the threshold of best F1, which no other does better than.
+        var shown = evaluation.GetProperty("at_score_threshold");
+        var best = evaluation.GetProperty("best_f1");
+        Assert.Equal(card.RootElement.GetProperty("score_threshold").GetDouble(), shown.GetProperty("score").GetDouble(), 3);
+        Assert.InRange(shown.GetProperty("recall").GetDouble(), 0.9, 1.0);
+        Assert.InRange(best.GetProperty("f1").GetDouble(), shown.GetProperty("f1").GetDouble(), 1.0);
         Assert.Equal("ssd", card.RootElement.GetProperty("layout").GetString());
         Assert.Equal(0, (await CliRunner.RunAsync("eval", "--model", model, "--data", voc, "--device", "cpu", "--record", "--spin", "--multi-label")).ExitCode);
         using var spun = JsonDocument.Parse(File.ReadAllText(dir.File("face.json")));
