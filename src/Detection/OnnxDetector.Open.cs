@@ -297,7 +297,7 @@ public sealed partial class OnnxDetector
         try
         {
             OutputPlan plan = WarmUpAndPlan(session, card, inputName, run.InputValue, cardText, modelText);
-            run.Bind(inputName, plan, new Postprocessor(plan, card, ScoreThreshold, IouThreshold, options.AgnosticNms, options.MaxDetections, options.MultiLabel));
+            run.Bind(inputName, plan, new Postprocessor(plan, card, _scoreThreshold, IouThreshold, options.AgnosticNms, options.MaxDetections, options.MultiLabel));
             return run;
         }
         catch

@@ -24,6 +24,7 @@ public sealed partial class OnnxDetector : IDisposable
     private bool _sessionReleased;
     private string _inputName = string.Empty;
     private readonly RunOptions _runOptions = new();
+    private readonly ScoreThresholdCell _scoreThreshold = new(ModelCard.DefaultScoreThreshold);
     private readonly List<SizedRun> _runs = [];
     private SizedRun _current = null!;
     private int _sourceWidth;
@@ -54,7 +55,24 @@ public sealed partial class OnnxDetector : IDisposable
     /// <summary>The card's input height (see <see cref="InputWidth"/>).</summary>
     public int InputHeight => Card.Input.Height;
 
-    public float ScoreThreshold { get; private set; }
+    /// <summary>
+    /// Detections scoring above this are kept: the options', else the card's. It may be changed while the detector runs,
+    /// from any thread (a live window's keys); the next frame uses the new value.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value outside 0 to 1.</exception>
+    public float ScoreThreshold
+    {
+        get => _scoreThreshold.Value;
+        set
+        {
+            if (!(value >= 0f && value <= 1f))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "the score threshold must be from 0 to 1.");
+            }
+
+            _scoreThreshold.Value = value;
+        }
+    }
 
     /// <summary>The name of the model's image input.</summary>
     internal string InputName => _inputName;
@@ -95,7 +113,7 @@ public sealed partial class OnnxDetector : IDisposable
 
     /// <summary>A decoder + NMS with <paramref name="run"/>'s plan and this detector's thresholds and cap, for another engine running the same model.</summary>
     internal Postprocessor CreatePostprocessor(SizedRun run) =>
-        new(run.Plan, run.Card, ScoreThreshold, IouThreshold, run.Postprocessor.Agnostic, run.Postprocessor.MaxDetections, run.Postprocessor.MultiLabel);
+        new(run.Plan, run.Card, _scoreThreshold, IouThreshold, run.Postprocessor.Agnostic, run.Postprocessor.MaxDetections, run.Postprocessor.MultiLabel);
 
     /// <summary>Same as <see cref="Detect(Mat, out DetectionTimings)"/> without the timings.</summary>
     public Detection[] Detect(Mat bgrImage) => Detect(bgrImage, out _);

@@ -19,15 +19,17 @@ internal sealed class Postprocessor
     private readonly float[] _scratchFloats;
     private readonly int[] _scratchInts;
     private readonly int[] _kept;
+    private readonly ScoreThresholdCell _scoreThreshold;
 
-    public Postprocessor(OutputPlan plan, ModelCard card, float scoreThreshold, float iouThreshold, bool agnostic, int maxDetections, bool multiLabel = false)
+    /// <param name="scoreThreshold">The threshold, which its owner may change between runs (from any thread).</param>
+    public Postprocessor(OutputPlan plan, ModelCard card, ScoreThresholdCell scoreThreshold, float iouThreshold, bool agnostic, int maxDetections, bool multiLabel = false)
     {
         _plan = plan;
         _labels = card.Labels;
         _inputWidth = card.Input.Width;
         _inputHeight = card.Input.Height;
         _strides = card.Strides.ToArray();
-        ScoreThreshold = scoreThreshold;
+        _scoreThreshold = scoreThreshold;
         IouThreshold = iouThreshold;
         Agnostic = agnostic;
         MaxDetections = maxDetections;
@@ -41,7 +43,8 @@ internal sealed class Postprocessor
         _kept = new int[Math.Min(n, maxDetections)];
     }
 
-    public float ScoreThreshold { get; }
+    /// <summary>The threshold the next <see cref="Run"/> keeps scores above.</summary>
+    public float ScoreThreshold => _scoreThreshold.Value;
 
     public float IouThreshold { get; }
 

@@ -4,9 +4,9 @@ using System.Globalization;
 namespace Lookout.Overlay;
 
 /// <summary>
-/// The HUD line (display frame rate, inference time, latency, and for live sources that drop frames,
-/// the capture rate and the total dropped), refreshed twice a second so that formatting costs
-/// nothing per frame and the numbers stay readable.
+/// The HUD line (display frame rate, inference time, latency, for live sources that drop frames the
+/// capture rate and the total dropped, and where it can be changed the score threshold), refreshed twice
+/// a second so that formatting costs nothing per frame and the numbers stay readable.
 /// </summary>
 /// <remarks>Not thread-safe; owned by the drawing thread.</remarks>
 public sealed class HudText
@@ -21,7 +21,8 @@ public sealed class HudText
 
     /// <summary>Counts one displayed frame and returns the current HUD line.</summary>
     /// <param name="dropped">Frames dropped so far in the run (a running total).</param>
-    public string Update(double inferenceMs, double latencyMs, long dropped)
+    /// <param name="scoreThreshold">The detector's score threshold, shown when given.</param>
+    public string Update(double inferenceMs, double latencyMs, long dropped, float? scoreThreshold = null)
     {
         _framesInWindow++;
         _inferenceSum += inferenceMs;
@@ -38,6 +39,10 @@ public sealed class HudText
             _text = dropped > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"fps {fps:0.0}  capture {captured:0.0}  infer {inference:0.0} ms  latency {latency:0} ms  dropped {dropped}")
                 : string.Create(CultureInfo.InvariantCulture, $"fps {fps:0.0}  infer {inference:0.0} ms  latency {latency:0} ms");
+            if (scoreThreshold is { } score)
+            {
+                _text = string.Create(CultureInfo.InvariantCulture, $"{_text}  score > {score:0.00}");
+            }
             _droppedAtWindowStart = dropped;
             _windowStart = now;
             _framesInWindow = 0;

@@ -38,6 +38,9 @@ public sealed class LivePipeline
     /// <summary>Where the periodic metrics line goes; none without it.</summary>
     public Microsoft.Extensions.Logging.ILogger? MetricsLogger { get; init; }
 
+    /// <summary>The detector's score threshold, shown in the HUD, where the user can change it during the run.</summary>
+    public Func<float>? ScoreThreshold { get; init; }
+
     /// <summary>Running total of source reconnects, for sources that reconnect.</summary>
     public Func<long>? Reconnects { get; init; }
 
@@ -55,7 +58,7 @@ public sealed class LivePipeline
         var metrics = MetricsLogger is not null && MetricsInterval > TimeSpan.Zero
             ? new LiveMetrics(MetricsLogger, MetricsInterval, () => Drops.Total, Reconnects)
             : null;
-        var output = new OutputStage(_sinks, _overlay, stats, progress: null, metrics);
+        var output = new OutputStage(_sinks, _overlay, stats, progress: null, metrics) { ScoreThreshold = ScoreThreshold };
         var frames = _source.Frames(stop)
             .HopNewest("lookout-detect", Drops)
             .Detect(_detect, Drops)

@@ -19,6 +19,9 @@ internal sealed class OutputStage : IObserver<DetectedFrame>
 
     private readonly LiveMetrics? _metrics;
 
+    /// <summary>The detector's score threshold, for the HUD, where it can change during the run; not shown without it.</summary>
+    public Func<float>? ScoreThreshold { get; init; }
+
     public OutputStage(IReadOnlyList<IFrameSink> sinks, OverlayOptions overlay, RunStats stats, Action<long>? progress, LiveMetrics? metrics = null)
     {
         _sinks = sinks;
@@ -61,7 +64,7 @@ internal sealed class OutputStage : IObserver<DetectedFrame>
         var start = Stopwatch.GetTimestamp();
         _dropped += value.Dropped;
         var latency = Stopwatch.GetElapsedTime(value.Frame.CapturedAt, start).TotalMilliseconds;
-        var hud = _overlay.Hud ? _hud.Update(value.Timings.InferenceMs, latency, _dropped) : null;
+        var hud = _overlay.Hud ? _hud.Update(value.Timings.InferenceMs, latency, _dropped, ScoreThreshold?.Invoke()) : null;
         _renderer.Draw(value.Frame.Image, _overlay.Boxes ? value.Detections : [], hud);
         var drawn = Stopwatch.GetTimestamp();
         for (var i = 0; i < _sinks.Count; i++)

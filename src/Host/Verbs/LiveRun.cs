@@ -16,8 +16,9 @@ internal static class LiveRun
     /// <paramref name="duration"/> has passed; then completes every sink and prints the summary
     /// (stage times, frames dropped, reconnects for a stream) on standard error.
     /// </summary>
+    /// <param name="showScore">Show the detector's score threshold in the HUD (where the user can change it).</param>
     public static async Task<int> RunAsync(
-        IFrameSource source, OnnxDetector detector, IReadOnlyList<IFrameSink> sinks, OverlayOptions overlay, OutputOptions outputs, TimeSpan duration, ILogger logger, CancellationTokenSource quit)
+        IFrameSource source, OnnxDetector detector, IReadOnlyList<IFrameSink> sinks, OverlayOptions overlay, OutputOptions outputs, TimeSpan duration, ILogger logger, CancellationTokenSource quit, bool showScore = false)
     {
         if (duration > TimeSpan.Zero)
         {
@@ -30,6 +31,7 @@ internal static class LiveRun
             MetricsInterval = outputs.MetricsInterval,
             MetricsLogger = logger,
             Reconnects = rtsp is null ? null : () => rtsp.Reconnects,
+            ScoreThreshold = showScore ? () => detector.ScoreThreshold : null,
         };
         var stats = await pipeline.RunAsync(quit.Token).ConfigureAwait(false);
         foreach (var sink in sinks)

@@ -11,7 +11,7 @@ namespace Lookout.Host.Verbs;
 /// <summary>
 /// <c>lookout watch [SOURCE]</c>: a camera (by index), an RTSP stream or a video file played at its own frame rate,
 /// through the live pipeline, into a window with boxes, labels and a HUD; optionally also JSON lines
-/// and a recording. <c>q</c>/Esc or closing the window quits, space pauses.
+/// and a recording. <c>q</c>/Esc or closing the window quits, space pauses, <c>+</c>/<c>-</c> change the score threshold.
 /// </summary>
 public sealed partial class WatchJob : IJob
 {
@@ -45,16 +45,21 @@ public sealed partial class WatchJob : IJob
         using var quit = CancellationTokenSource.CreateLinkedTokenSource(stop);
 
         // The window first: without a display nothing else is worth opening; then the model, as annotate does.
-        var sinks = new List<IFrameSink> { new WindowSink("lookout", quit.Cancel, Environment) };
+        OnnxDetector? opened = null;
+        var sinks = new List<IFrameSink>
+        {
+            new WindowSink("lookout", quit.Cancel, Environment) { ScoreKeys = step => StepScore(opened, step, _logger) },
+        };
         try
         {
             AnnotateJob.EnsureModelExists(_detector);
             using var source = StreamJob.OpenSource(_source, _loggers.CreateLogger("lookout.capture"), quit.Token);
             using var detector = AnnotateJob.OpenDetector(_detector, _loggers.CreateLogger("lookout.detection"));
+            opened = detector;
             AddOutputs(sinks, source.Info, _outputs);
             var info = source.Info;
-            LogStarting(_logger, info.Name, info.Width, info.Height, info.Fps, detector.Card.Name, detector.ExecutionProvider);
-            return await LiveRun.RunAsync(source, detector, sinks, _overlay, _outputs, _source.Duration, _logger, quit).ConfigureAwait(false);
+            LogStarting(_logger, info.Name, info.Width, info.Height, info.Fps, detector.Card.Name, detector.ExecutionProvider, detector.ScoreThreshold);
+            return await LiveRun.RunAsync(source, detector, sinks, _overlay, _outputs, _source.Duration, _logger, quit, showScore: true).ConfigureAwait(false);
         }
         finally
         {
@@ -62,6 +67,29 @@ public sealed partial class WatchJob : IJob
             {
                 sink.Dispose();
             }
+        }
+    }
+
+    /// <summary>The step <c>+</c> and <c>-</c> change the score threshold by in the window.</summary>
+    internal const float ScoreStep = 0.05f;
+
+    /// <summary>
+    /// Moves <paramref name="detector"/>'s score threshold <paramref name="step"/> steps of <see cref="ScoreStep"/>,
+    /// kept within 0.05 … 0.95 and rounded to hundredths, and logs the new value; nothing before the detector is open.
+    /// </summary>
+    internal static void StepScore(OnnxDetector? detector, int step, ILogger logger)
+    {
+        if (detector is null)
+        {
+            return;
+        }
+
+        var before = detector.ScoreThreshold;
+        var after = MathF.Round(Math.Clamp(before + step * ScoreStep, ScoreStep, 1 - ScoreStep), 2);
+        if (after != before)
+        {
+            detector.ScoreThreshold = after;
+            LogScore(logger, after, before);
         }
     }
 
@@ -106,6 +134,9 @@ public sealed partial class WatchJob : IJob
         }
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Watching {Source} ({Width}x{Height} at {Fps:0.#} fps) with {Model} on {Provider}; q or Esc quits, space pauses")]
-    private static partial void LogStarting(ILogger logger, string source, int width, int height, double fps, string model, string provider);
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Watching {Source} ({Width}x{Height} at {Fps:0.#} fps) with {Model} on {Provider}, score > {Score:0.00}; q or Esc quits, space pauses, + and - change the score threshold")]
+    private static partial void LogStarting(ILogger logger, string source, int width, int height, double fps, string model, string provider, float score);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "Score threshold {Score:0.00} (was {Before:0.00})")]
+    private static partial void LogScore(ILogger logger, float score, float before);
 }

@@ -2,7 +2,10 @@ using OpenCvSharp;
 
 namespace Lookout.Overlay.Sinks;
 
-/// <summary>Shows annotated frames in an OpenCV (HighGUI) window; <c>q</c> or Esc asks to quit, space pauses.</summary>
+/// <summary>
+/// Shows annotated frames in an OpenCV (HighGUI) window; <c>q</c> or Esc asks to quit, space pauses, <c>+</c> and
+/// <c>-</c> raise and lower the score threshold (through <see cref="ScoreKeys"/>).
+/// </summary>
 /// <remarks>
 /// Does not take ownership of the frames it shows. Every call (open, show, keys, close) must come from
 /// the one thread that writes to the sink: HighGUI's GTK backend is single-threaded. While paused, the
@@ -15,6 +18,10 @@ public sealed class WindowSink : IFrameSink
 {
     private const int KeyEscape = 27;
     private const int KeySpace = 32;
+
+    // GTK's keypad plus and minus (0xFFAB, 0xFFAD), as WaitKey's low byte.
+    private const int KeypadPlus = 0xAB;
+    private const int KeypadMinus = 0xAD;
 
     private readonly string _title;
     private readonly Action _quit;
@@ -35,6 +42,9 @@ public sealed class WindowSink : IFrameSink
         _title = title;
         _quit = quit;
     }
+
+    /// <summary>Told +1 for <c>+</c> (or <c>=</c>, or the keypad's plus) and -1 for <c>-</c> (or the keypad's minus), on the writing thread.</summary>
+    public Action<int>? ScoreKeys { get; init; }
 
     /// <summary>Frames shown so far.</summary>
     public long FramesShown { get; private set; }
@@ -98,7 +108,7 @@ public sealed class WindowSink : IFrameSink
         }
     }
 
-    private void HandleKey(int key)
+    internal void HandleKey(int key)
     {
         if (key >= 0)
         {
@@ -109,6 +119,12 @@ public sealed class WindowSink : IFrameSink
                     return;
                 case KeySpace:
                     _paused = !_paused;
+                    break;
+                case '+' or '=' or KeypadPlus:
+                    ScoreKeys?.Invoke(1);
+                    break;
+                case '-' or '_' or KeypadMinus:
+                    ScoreKeys?.Invoke(-1);
                     break;
             }
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lookout.Capture;
+using Lookout.Detection;
 using Lookout.Host.Verbs;
 using Lookout.Tests.Support;
 
@@ -50,7 +51,38 @@ public sealed class WatchTests
         Assert.Contains("dropped:", error);
         Assert.Contains("metrics: output", error);
         Assert.Contains("latency p50", error);
+        Assert.Contains("score > 0.74; q or Esc quits, space pauses, + and - change the score threshold", error);
         FrameAssert.NoLiveFrames(before);
+    }
+
+    [Theory]
+    [InlineData(0.74f, 1, 0.79f)]
+    [InlineData(0.74f, -1, 0.69f)]
+    [InlineData(0.93f, 1, 0.95f)] // kept within 0.05 … 0.95
+    [InlineData(0.07f, -1, 0.05f)]
+    [InlineData(0.25f, 3, 0.4f)]
+    public void StepScore_Steps_MovesTheDetectorsThresholdAndLogsIt(float start, int step, float expected)
+    {
+        using var detector = OnnxDetector.Open(new DetectorOptions { ModelPath = RepoPaths.Path("models", "lookout-yolo-shapes.onnx"), ScoreThreshold = start, Device = ExecutionDevice.Cpu });
+        var logger = new ListLogger();
+
+        WatchJob.StepScore(detector, step, logger);
+
+        Assert.Equal(expected, detector.ScoreThreshold);
+        Assert.Equal(1, logger.Count(FormattableString.Invariant($"Score threshold {expected:0.00} (was {start:0.00})")));
+    }
+
+    [Fact]
+    public void StepScore_AtTheLimitOrBeforeTheDetectorIsOpen_ChangesAndLogsNothing()
+    {
+        using var detector = OnnxDetector.Open(new DetectorOptions { ModelPath = RepoPaths.Path("models", "lookout-yolo-shapes.onnx"), ScoreThreshold = 0.95f, Device = ExecutionDevice.Cpu });
+        var logger = new ListLogger();
+
+        WatchJob.StepScore(detector, 1, logger);
+        WatchJob.StepScore(null, 1, logger);
+
+        Assert.Equal(0.95f, detector.ScoreThreshold);
+        Assert.Empty(logger.Entries);
     }
 
     [SkippableFact]
