@@ -4,9 +4,9 @@
 set -euo pipefail
 
 runtime=(libgtk-3-0 ffmpeg)
-# Window tests run under Xvfb; RTSP tests start a loopback GstRtspServer (python3-gi, x264enc from -ugly);
+# Window tests run under Xvfb (xdotool presses keys in the window); RTSP tests start a loopback GstRtspServer (python3-gi, x264enc from -ugly);
 # the robustness test draws shapes with librsvg (eng/svg-shapes.py).
-test=(librsvg2-bin xvfb xauth python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly)
+test=(librsvg2-bin xvfb xauth xdotool python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly)
 
 want=("${runtime[@]}")
 if [[ "${1:-runtime}" == "test" ]]; then

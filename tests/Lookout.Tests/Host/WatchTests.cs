@@ -86,6 +86,70 @@ public sealed class WatchTests
     }
 
     [SkippableFact]
+    public void Watch_PlusAndMinusKeysUnderXvfb_ChangeTheScoreThresholdWhilePlaying()
+    {
+        Skip.If(VirtualDisplay.Display is null, VirtualDisplay.SkipReason);
+        Skip.If(LookoutProcess.HostAssembly is null, "src/Host is not built beside the tests");
+        Skip.IfNot(VirtualDisplay.OnPath("xdotool"), "xdotool is needed to press keys in the window: run eng/install-deps.sh test");
+        using var lookout = LookoutProcess.Start(
+            new Dictionary<string, string> { ["DISPLAY"] = VirtualDisplay.Display! },
+            "watch", RepoPaths.Sample, "--loop", "--duration", "120", "--device", "cpu");
+        Assert.True(lookout.WaitForError("Watching", TimeSpan.FromSeconds(60)), lookout.StandardError);
+        var window = FindWindow(lookout.Id, TimeSpan.FromSeconds(30));
+        Assert.True(window is not null, "the window never appeared: " + lookout.StandardError);
+
+        // Without a window manager the keyboard follows the pointer: put it on the window, then press the keys.
+        Xdotool("mousemove", "--window", window!, "50", "50");
+        Xdotool("key", "plus");
+        Assert.True(lookout.WaitForError("Score threshold 0.79 (was 0.74)", TimeSpan.FromSeconds(20)), lookout.StandardError);
+        Xdotool("key", "minus");
+        Xdotool("key", "minus");
+        Assert.True(lookout.WaitForError("Score threshold 0.69 (was 0.74)", TimeSpan.FromSeconds(20)), lookout.StandardError);
+        Xdotool("key", "q");
+
+        Assert.Equal(0, lookout.WaitForExit(TimeSpan.FromSeconds(60)));
+    }
+
+    private static string? FindWindow(int pid, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var (code, output) = RunXdotool("search", "--pid", pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--name", "^lookout$");
+            if (code == 0 && output.Split('\n', StringSplitOptions.RemoveEmptyEntries) is [var first, ..])
+            {
+                return first.Trim();
+            }
+
+            Thread.Sleep(200);
+        }
+
+        return null;
+    }
+
+    private static void Xdotool(params string[] args)
+    {
+        var (code, output) = RunXdotool(args);
+        Assert.True(code == 0, $"xdotool {string.Join(' ', args)}: exit {code}: {output}");
+        Thread.Sleep(300);
+    }
+
+    private static (int Code, string Output) RunXdotool(params string[] args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("xdotool") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.Environment["DISPLAY"] = VirtualDisplay.Display!;
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
+    }
+
+    [SkippableFact]
     public void Watch_SigintWhileRecording_ExitsZeroWithPlayableRecordingOfEveryFrame()
     {
         Skip.If(VirtualDisplay.Display is null, VirtualDisplay.SkipReason);

@@ -54,6 +54,9 @@ public sealed partial class LookoutProcess : IDisposable
         }
     }
 
+    /// <summary>lookout's process id (setsid runs it in place).</summary>
+    public int Id => _process.Id;
+
     public string StandardError
     {
         get

@@ -112,6 +112,6 @@ public static partial class VirtualDisplay
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int setenv(string name, string value, int overwrite);
 
-    private static bool OnPath(string file) =>
+    public static bool OnPath(string file) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Any(d => File.Exists(System.IO.Path.Combine(d, file)));
 }
