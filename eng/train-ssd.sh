@@ -8,7 +8,7 @@
 # VAL_DIR: a VOC folder whose val split scores the epochs (train --val-data) when DATA_DIR has none.
 #
 # Environment: YOLO_EPOCHS (default 15), SSD_EPOCHS (default 19), SEED (default 1).
-# Then: lookout-train export --checkpoint OUT_DIR/ssd/best.ckpt --out models/lookout-ssd-shapes.onnx --imgsz 448x320 --score F (F: the best-F1 threshold eval --split val prints)
+# Then: lookout-train export --checkpoint OUT_DIR/ssd/best.ckpt --out models/lookout-ssd-shapes.onnx --imgsz 448x320, then lookout eval --model models/lookout-ssd-shapes.onnx --data VAL_DIR --split val --calibrate
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -68,6 +68,7 @@ public static class LookoutCli
         map.Add(new Option<string>("--split") { Description = "Split to score (default: test when the dataset has one, else every image)." }, "Eval:Split");
         map.Add(new Option<string>("--json") { Description = "Also write the report as JSON to this file." }, "Eval:Json");
         map.AddFlag(new Option<bool>("--record") { Description = "Record mAP50, mAP50-95 and the p50 inference latency in the model card's \"evaluation\" object." }, "Eval:Record", "true");
+        map.AddFlag(new Option<bool>("--calibrate") { Description = "Set the model card's score_threshold to the threshold of best F1 on this data (use a validation split, not the test split). Not with --class-agnostic or --multi-label." }, "Eval:Calibrate", "true");
         map.AddFlag(new Option<bool>("--class-agnostic") { Description = "Score all classes as one, with class-agnostic NMS: a detection matches an object of any class (finding and placing, apart from naming). Not with --record." }, "Eval:ClassAgnostic", "true");
         map.AddFlag(new Option<bool>("--no-progress") { Description = "No progress bar on standard error." }, "Outputs:Progress", "false");
         map.AddTo(command);

@@ -46,6 +46,14 @@ public sealed partial class EvalJob : IJob
                 ["ClassAgnostic and Record together: the card records the per-class scores. Drop --class-agnostic, or --record."]);
         }
 
+        if (_eval.Calibrate && (_eval.ClassAgnostic || _detector.MultiLabel))
+        {
+            throw new OptionsValidationException(
+                EvalOptions.SectionName,
+                typeof(EvalOptions),
+                [$"Calibrate and {(_eval.ClassAgnostic ? "ClassAgnostic" : "MultiLabel")} together: the card's threshold is for the detections the pipeline draws, one class per box. Drop --{(_eval.ClassAgnostic ? "class-agnostic" : "multi-label")}, or --calibrate."]);
+        }
+
         var dataset = LoadDataset(PathResolver.Resolve(_eval.Data), _eval.Split, _eval.Truth is null ? null : PathResolver.Resolve(_eval.Truth), _loggers.CreateLogger("lookout.dataset"));
         var configured = _detector.Clone();
         configured.ScoreThreshold = _detector.ScoreThreshold ?? EvalOptions.DefaultScoreThreshold;
@@ -90,9 +98,27 @@ public sealed partial class EvalJob : IJob
             LogLatency(_logger, detector.ExecutionProvider, inference.Percentile(50), inference.Percentile(95), inference.Mean, inference.Count, configured.Spinning ? "on" : "off");
         }
 
+        var shownAt = detector.Card.ScoreThreshold;
+        if (_eval.Calibrate)
+        {
+            if (report.OperatingPoints.BestF1 is not { } best)
+            {
+                throw new ModelException($"{detector.ModelPath}: --calibrate found no detection on {dataset.Root} to choose a threshold from; check the model and the data.");
+            }
+
+            if (dataset.Split is "test")
+            {
+                LogCalibratingOnTest(_logger);
+            }
+
+            CardRecord.WriteScoreCalibration(detector, dataset, best);
+            LogCalibrated(_logger, best.Score, shownAt, best.F1);
+            shownAt = (float)best.Score;
+        }
+
         if (_eval.Record)
         {
-            CardRecord.WriteEvaluation(detector, dataset, report, inference, configured.Spinning, configured.MultiLabel);
+            CardRecord.WriteEvaluation(detector, dataset, report, inference, configured.Spinning, configured.MultiLabel, shownAt);
         }
 
         if (_eval.Json is { } json)
@@ -107,7 +133,7 @@ public sealed partial class EvalJob : IJob
             }
         }
 
-        Console.Out.WriteLine(report.FormatTable(detector.Card.ScoreThreshold));
+        Console.Out.WriteLine(report.FormatTable(shownAt));
         return Task.FromResult(RunOutcome.Ok);
     }
 
@@ -187,6 +213,12 @@ public sealed partial class EvalJob : IJob
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Inference on {Provider}: p50 {P50:F2} ms, p95 {P95:F2} ms, mean {Mean:F2} ms over {Images} images (spin {Spin})")]
     private static partial void LogLatency(ILogger logger, string provider, double p50, double p95, double mean, long images, string spin);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Card score_threshold set to {Score:0.00} (was {Before:0.00}): best F1 {F1:0.000} on this data")]
+    private static partial void LogCalibrated(ILogger logger, double score, float before, double f1);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Calibrating on the test split: its figures are then no longer held out; calibrate on a validation split (--split val)")]
+    private static partial void LogCalibratingOnTest(ILogger logger);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "The model has no class named {Classes}; their AP will be 0")]
     private static partial void LogMissingClasses(ILogger logger, string classes);

@@ -25,4 +25,10 @@ public sealed class EvalOptions
 
     /// <summary>Record the scores and the inference latency in the model card's <c>evaluation</c> object.</summary>
     public bool Record { get; set; }
+
+    /// <summary>
+    /// Set the model card's <c>score_threshold</c> to the threshold of best F1 on this data (a validation split: the
+    /// test split should stay unseen), and say where it came from in <c>score_calibration</c>.
+    /// </summary>
+    public bool Calibrate { get; set; }
 }

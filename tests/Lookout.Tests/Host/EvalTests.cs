@@ -186,6 +186,53 @@ public sealed partial class EvalTests
     }
 
     [Fact]
+    public async Task Eval_Calibrate_SetsTheCardsThresholdToTheBestF1AndSaysWhere()
+    {
+        using var dir = new TempDir();
+        var model = dir.File("shapes.onnx");
+        File.Copy(RepoPaths.Path("models", "lookout-yolo-shapes.onnx"), model);
+        var original = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepoPaths.Path("models", "lookout-yolo-shapes.json")))!.AsObject();
+        original["score_threshold"] = 0.25;
+        original.Remove("score_calibration");
+        File.WriteAllText(dir.File("shapes.json"), original.ToJsonString());
+
+        var (code, output, error) = await RunWithOutputAsync(
+            "eval", "--model", model, "--data", RepoPaths.Path("videos", "shapes-sample.mp4"), "--calibrate", "--json", dir.File("report.json"), "--device", "cpu");
+
+        Assert.True(code == 0, error);
+        using var report = JsonDocument.Parse(File.ReadAllText(dir.File("report.json")));
+        var best = report.RootElement.GetProperty("best_f1");
+        using var card = JsonDocument.Parse(File.ReadAllText(dir.File("shapes.json")));
+        var threshold = card.RootElement.GetProperty("score_threshold").GetDouble();
+        Assert.Equal(best.GetProperty("score").GetDouble(), threshold, 6);
+        Assert.NotEqual(0.25, threshold);
+        var calibration = card.RootElement.GetProperty("score_calibration");
+        Assert.Equal("all", calibration.GetProperty("split").GetString());
+        Assert.Equal(250, calibration.GetProperty("images").GetInt32());
+        Assert.Equal(best.GetProperty("f1").GetDouble(), calibration.GetProperty("f1").GetDouble(), 3);
+        Assert.Contains(FormattableString.Invariant($"at score > {threshold:0.###} (the model's threshold)"), output, StringComparison.Ordinal);
+        Assert.Contains("Card score_threshold set to", error);
+
+        // The card still opens, and the pipeline now draws at the new threshold.
+        var (again, _, againError) = await RunWithOutputAsync(
+            "eval", "--model", model, "--data", RepoPaths.Path("videos", "shapes-sample.mp4"), "--device", "cpu");
+        Assert.True(again == 0, againError);
+    }
+
+    [Theory]
+    [InlineData("--class-agnostic")]
+    [InlineData("--multi-label")]
+    public async Task Eval_CalibrateWithAnotherScoring_FailsNamingTheConflict(string option)
+    {
+        using var dir = new TempDir();
+        var (code, error) = await CliRunner.RunAsync("eval", "--model", dir.File("m.onnx"), "--data", dir.File("data"), "--calibrate", option);
+
+        Assert.Equal(2, code);
+        Assert.Contains("Calibrate and", error);
+        Assert.Contains(option, error);
+    }
+
+    [Fact]
     public async Task Eval_NoFit_BundledYoloRunsAtItsCardsSizeAndSaysSo()
     {
         var (fitCode, _, fitError) = await RunWithOutputAsync(
