@@ -134,7 +134,7 @@ public sealed partial class WatchJob : IJob
         }
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Watching {Source} ({Width}x{Height} at {Fps:0.#} fps) with {Model} on {Provider}, score > {Score:0.00}; q or Esc quits, space pauses, + and - change the score threshold")]
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Watching {Source} ({Width}x{Height} at {Fps:0.#} fps) with {Model} on {Provider}, score > {Score:0.00}; q or Esc quits, space pauses, + and - change the score threshold")]
     private static partial void LogStarting(ILogger logger, string source, int width, int height, double fps, string model, string provider, float score);
 
     [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "Score threshold {Score:0.00} (was {Before:0.00})")]
