@@ -61,6 +61,13 @@ public sealed partial class EvalJob : IJob
         configured.AgnosticNms = _detector.AgnosticNms || _eval.ClassAgnostic;
         using var detector = AnnotateJob.OpenDetector(configured, _loggers.CreateLogger("lookout.detection"));
         CheckReportPath(_eval.Json, detector);
+        if ((_eval.Record || _eval.Calibrate) && detector.Card.SourcePath is null)
+        {
+            // Before the evaluation, not after it: there would be nowhere to write what it found.
+            throw new ModelException(
+                $"{detector.ModelPath}: {(_eval.Calibrate ? "--calibrate" : "--record")} needs a card file to write to; this model's card was inferred from its metadata. Write a card <model>.json first.");
+        }
+
         var missing = dataset.ClassNames.Where(c => !detector.Labels.Contains(c)).ToArray();
         if (missing.Length == dataset.ClassNames.Count)
         {

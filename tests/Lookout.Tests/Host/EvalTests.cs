@@ -220,6 +220,24 @@ public sealed partial class EvalTests
     }
 
     [Theory]
+    [InlineData("--calibrate")]
+    [InlineData("--record")]
+    public async Task Eval_WritingToACardTheModelDoesNotHave_FailsBeforeEvaluatingAndWritesNothing(string option)
+    {
+        // The bundled export carries Ultralytics metadata, so without its card one is inferred: there is no file to write.
+        using var dir = new TempDir();
+        var model = dir.File("shapes.onnx");
+        File.Copy(RepoPaths.Path("models", "lookout-yolo-shapes.onnx"), model);
+
+        var (code, error) = await CliRunner.RunAsync("eval", "--model", model, "--data", RepoPaths.Path("videos", "shapes-sample.mp4"), option, "--device", "cpu");
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{option} needs a card file to write to", error);
+        Assert.DoesNotContain("Inference on", error);
+        Assert.Equal(["shapes.onnx"], Directory.GetFiles(dir.Path).Select(Path.GetFileName));
+    }
+
+    [Theory]
     [InlineData("--class-agnostic")]
     [InlineData("--multi-label")]
     public async Task Eval_CalibrateWithAnotherScoring_FailsNamingTheConflict(string option)
