@@ -91,10 +91,11 @@ public sealed class EvaluationReport
     /// <summary>
     /// JSON for machines: <c>{"images", "iou_thresholds", "map50", "map75", "map50_95", "classes": [{"class_id",
     /// "label", "ground_truths", "difficult", "detections", "ap50", "ap75", "ap50_95"}], "by_size", "operating_points":
-    /// [{"score", "true_positives", "false_positives", "precision", "recall", "f1"}], "best_f1"}</c>; APs of a class
-    /// with no ground truth are null, and so is <c>best_f1</c> with no detections.
+    /// [{"score", "true_positives", "false_positives", "precision", "recall", "f1"}], "best_f1", "inference": {"provider",
+    /// "runs", "p50_ms", "p95_ms", "mean_ms", "spinning"}}</c>; APs of a class with no ground truth are null, and so are
+    /// <c>best_f1</c> with no detections and <c>inference</c> when no latency was given.
     /// </summary>
-    public string ToJson(bool indented = true)
+    public string ToJson(bool indented = true, InferenceLatency? inference = null)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented }))
@@ -169,6 +170,22 @@ public sealed class EvaluationReport
                 writer.WriteNull("best_f1");
             }
 
+            if (inference is null)
+            {
+                writer.WriteNull("inference");
+            }
+            else
+            {
+                writer.WriteStartObject("inference");
+                writer.WriteString("provider", inference.Provider);
+                writer.WriteNumber("runs", inference.Runs);
+                writer.WriteNumber("p50_ms", Round(inference.P50Ms));
+                writer.WriteNumber("p95_ms", Round(inference.P95Ms));
+                writer.WriteNumber("mean_ms", Round(inference.MeanMs));
+                writer.WriteBoolean("spinning", inference.Spinning);
+                writer.WriteEndObject();
+            }
+
             writer.WriteEndObject();
         }
 
@@ -176,10 +193,10 @@ public sealed class EvaluationReport
     }
 
     /// <summary>Writes <see cref="ToJson"/> under a temporary name and renames it when complete.</summary>
-    public void WriteJson(string path)
+    public void WriteJson(string path, InferenceLatency? inference = null)
     {
         var temp = path + ".tmp";
-        File.WriteAllText(temp, ToJson() + "\n");
+        File.WriteAllText(temp, ToJson(inference: inference) + "\n");
         File.Move(temp, path, overwrite: true);
     }
 

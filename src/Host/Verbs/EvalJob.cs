@@ -100,9 +100,11 @@ public sealed partial class EvalJob : IJob
             },
             _eval.ClassAgnostic);
         bar?.Finish(dataset.Images.Count);
+        InferenceLatency? latency = null;
         if (inference.Count > 0)
         {
-            LogLatency(_logger, detector.ExecutionProvider, inference.Percentile(50), inference.Percentile(95), inference.Mean, inference.Count, configured.Spinning ? "on" : "off");
+            latency = new InferenceLatency(detector.ExecutionProvider, inference.Count, inference.Percentile(50), inference.Percentile(95), inference.Mean, configured.Spinning);
+            LogLatency(_logger, latency.Provider, latency.P50Ms, latency.P95Ms, latency.MeanMs, latency.Runs, latency.Spinning ? "on" : "off");
         }
 
         var shownAt = detector.Card.ScoreThreshold;
@@ -132,7 +134,7 @@ public sealed partial class EvalJob : IJob
         {
             try
             {
-                report.WriteJson(Path.GetFullPath(json));
+                report.WriteJson(Path.GetFullPath(json), latency);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -149,4 +149,32 @@ public sealed class OperatingPointsTests
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("best_f1").ValueKind);
         Assert.Equal(0, json.RootElement.GetProperty("operating_points").GetArrayLength());
     }
+
+    [Fact]
+    public void ToJson_WithInferenceLatency_WritesIt()
+    {
+        var evaluator = new MeanAveragePrecisionEvaluator(["c0"]);
+        evaluator.Add([new AnnotatedObject(0, "c0", A, false)], [new Detection(0, "c0", 0.9f, A)]);
+
+        using var json = JsonDocument.Parse(evaluator.Compute().ToJson(inference: new InferenceLatency("CPU", 800, 2.5, 3.75, 2.875, false)));
+
+        var inference = json.RootElement.GetProperty("inference");
+        Assert.Equal("CPU", inference.GetProperty("provider").GetString());
+        Assert.Equal(800, inference.GetProperty("runs").GetInt64());
+        Assert.Equal(2.5, inference.GetProperty("p50_ms").GetDouble());
+        Assert.Equal(3.75, inference.GetProperty("p95_ms").GetDouble());
+        Assert.Equal(2.875, inference.GetProperty("mean_ms").GetDouble());
+        Assert.False(inference.GetProperty("spinning").GetBoolean());
+    }
+
+    [Fact]
+    public void ToJson_NoInferenceLatency_InferenceIsNull()
+    {
+        var evaluator = new MeanAveragePrecisionEvaluator(["c0"]);
+        evaluator.Add([new AnnotatedObject(0, "c0", A, false)], []);
+
+        using var json = JsonDocument.Parse(evaluator.Compute().ToJson());
+
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("inference").ValueKind);
+    }
 }

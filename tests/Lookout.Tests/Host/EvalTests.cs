@@ -34,6 +34,10 @@ public sealed partial class EvalTests
         Assert.Contains("(the model's threshold): precision", output, StringComparison.Ordinal);
         Assert.Equal(19, json.RootElement.GetProperty("operating_points").GetArrayLength());
         Assert.Equal("face", json.RootElement.GetProperty("classes")[0].GetProperty("label").GetString());
+        var inference = json.RootElement.GetProperty("inference");
+        Assert.Equal(5, inference.GetProperty("runs").GetInt64());
+        Assert.True(inference.GetProperty("p50_ms").GetDouble() > 0);
+        Assert.False(string.IsNullOrEmpty(inference.GetProperty("provider").GetString()));
     }
 
     [SkippableFact]
