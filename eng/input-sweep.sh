@@ -42,20 +42,22 @@ train=(dotnet run -c Release --no-build --project src/Training --)
 lookout=src/Host/bin/Release/net10.0/lookout
 mkdir -p "$out"
 
+sizes_of() { if [[ $1 == yolo ]]; then echo "$yolo_sizes"; else echo "$ssd_sizes"; fi; }
+
 # net, bundled card, checkpoint, extra export options
 export_all() {
-  local net=$1 card=$2 checkpoint=$3 sizes=$4
-  shift 4
+  local net=$1 card=$2 checkpoint=$3
+  shift 3
   local score iou size
   score=$(jq -r .score_threshold "$card")
   iou=$(jq -r .iou_threshold "$card")
-  for size in $sizes; do
+  for size in $(sizes_of "$net"); do
     "${train[@]}" export --checkpoint "$checkpoint" --out "$out/$net-$size.onnx" --imgsz "$size" --score "$score" --iou "$iou" "$@" >/dev/null
   done
 }
 
-export_all yolo models/lookout-yolo-shapes.json models/training/lookout-yolo-shapes/best.ckpt "$yolo_sizes" --fit
-export_all ssd models/lookout-ssd-shapes.json models/training/lookout-ssd-shapes/best.ckpt "$ssd_sizes"
+export_all yolo models/lookout-yolo-shapes.json models/training/lookout-yolo-shapes/best.ckpt --fit
+export_all ssd models/lookout-ssd-shapes.json models/training/lookout-ssd-shapes/best.ckpt
 
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -67,11 +69,13 @@ export_all ssd models/lookout-ssd-shapes.json models/training/lookout-ssd-shapes
 
 for ((r = 1; r <= rounds; r++)); do
   for net in yolo ssd; do
-    sizes=$yolo_sizes
-    [[ $net == ssd ]] && sizes=$ssd_sizes
-    for size in $sizes; do
-      "$lookout" eval --model "$out/$net-$size.onnx" --data "$data" --split "$split" --device "$device" --no-progress \
-        --json "$out/$net-$size.r$r.json" >/dev/null 2>"$out/$net-$size.r$r.log"
+    for size in $(sizes_of "$net"); do
+      if ! "$lookout" eval --model "$out/$net-$size.onnx" --data "$data" --split "$split" --device "$device" --no-progress \
+        --json "$out/$net-$size.r$r.json" >/dev/null 2>"$out/$net-$size.r$r.log"; then
+        echo "input-sweep.sh: lookout eval of $net at $size failed; its log: $out/$net-$size.r$r.log" >&2
+        tail -3 "$out/$net-$size.r$r.log" >&2
+        exit 1
+      fi
       echo "round $r $net $size: $(jq -r '"mAP50 \(.map50) mAP50-95 \(.map50_95) p50 \(.inference.p50_ms) ms"' "$out/$net-$size.r$r.json")"
     done
   done
@@ -83,9 +87,7 @@ done
   echo "| network | input | mAP50 | mAP50-95 | < 16 px | 16–32 px | inference p50 (ms), each round | model |"
   echo "|---|---|---|---|---|---|---|---|"
   for net in yolo ssd; do
-    sizes=$yolo_sizes
-    [[ $net == ssd ]] && sizes=$ssd_sizes
-    for size in $sizes; do
+    for size in $(sizes_of "$net"); do
       first="$out/$net-$size.r1.json"
       p50s=$(for ((r = 1; r <= rounds; r++)); do printf '%.2f\n' "$(jq .inference.p50_ms "$out/$net-$size.r$r.json")"; done | paste -sd/ | sed 's#/# / #g')
       kind=fixed
